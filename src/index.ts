@@ -1,0 +1,5 @@
+// Public API of cafe. Inference entry points must not import the training core (src/torch) eagerly: predicting works
+// without libtorch.
+export { EXPRESSIONS, NUM_CLASSES, expressionIndex } from './labels.js';
+export type { Expression } from './labels.js';
+export { CafeError, invalidParameter } from './errors.js';
