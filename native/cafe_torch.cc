@@ -184,13 +184,14 @@ Napi::Value Wrap(Napi::Env env, at::Tensor t) {
   return g_tensor_ctor->New({ext});
 }
 
-// Scalar-or-tensor second operand for binary ops.
-at::Tensor Other(const Napi::CallbackInfo& info, size_t i, const at::Tensor& like) {
-  if (i < info.Length() && info[i].IsNumber()) {
-    return at::scalar_tensor(info[i].As<Napi::Number>().DoubleValue(), like.options().requires_grad(false));
-  }
-  return TV(info.Env(), info[i], "other");
+// JS numbers carry no int/float distinction: integer values become int64 scalars, so `intTensor + 1` stays integral
+// and `floatTensor + 1` stays float, as in Python. Scalars take part in type promotion as wrapped numbers.
+at::Scalar Sc(double v) {
+  if (std::floor(v) == v && std::fabs(v) < 9.007199254740992e15) return at::Scalar(static_cast<int64_t>(v));
+  return at::Scalar(v);
 }
+bool IsNum(const Napi::CallbackInfo& info, size_t i) { return i < info.Length() && info[i].IsNumber(); }
+double NumAt(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().DoubleValue(); }
 
 // Every exported function runs inside this guard: libtorch reports errors as c10::Error, which must not escape.
 std::string CleanMessage(const char* what) {
@@ -366,15 +367,25 @@ Napi::Value To(const Napi::CallbackInfo& info) {
 Napi::Value Add(const Napi::CallbackInfo& info) {
   at::Tensor& a = T(info, 0, "a");
   double alpha = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
-  return Wrap(info.Env(), at::add(a, Other(info, 1, a), alpha));
+  if (IsNum(info, 1)) return Wrap(info.Env(), at::add(a, Sc(NumAt(info, 1)), Sc(alpha)));
+  return Wrap(info.Env(), at::add(a, TV(info.Env(), info[1], "b"), Sc(alpha)));
 }
 Napi::Value Sub(const Napi::CallbackInfo& info) {
   at::Tensor& a = T(info, 0, "a");
   double alpha = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
-  return Wrap(info.Env(), at::sub(a, Other(info, 1, a), alpha));
+  if (IsNum(info, 1)) return Wrap(info.Env(), at::sub(a, Sc(NumAt(info, 1)), Sc(alpha)));
+  return Wrap(info.Env(), at::sub(a, TV(info.Env(), info[1], "b"), Sc(alpha)));
 }
-Napi::Value Mul(const Napi::CallbackInfo& info) { at::Tensor& a = T(info, 0, "a"); return Wrap(info.Env(), at::mul(a, Other(info, 1, a))); }
-Napi::Value Div(const Napi::CallbackInfo& info) { at::Tensor& a = T(info, 0, "a"); return Wrap(info.Env(), at::div(a, Other(info, 1, a))); }
+Napi::Value Mul(const Napi::CallbackInfo& info) {
+  at::Tensor& a = T(info, 0, "a");
+  if (IsNum(info, 1)) return Wrap(info.Env(), at::mul(a, Sc(NumAt(info, 1))));
+  return Wrap(info.Env(), at::mul(a, TV(info.Env(), info[1], "b")));
+}
+Napi::Value Div(const Napi::CallbackInfo& info) {
+  at::Tensor& a = T(info, 0, "a");
+  if (IsNum(info, 1)) return Wrap(info.Env(), at::div(a, Sc(NumAt(info, 1))));
+  return Wrap(info.Env(), at::div(a, TV(info.Env(), info[1], "b")));
+}
 Napi::Value Pow(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::pow(T(info, 0), Num(info, 1, "exponent"))); }
 Napi::Value Clamp(const Napi::CallbackInfo& info) {
   c10::optional<at::Scalar> lo, hi;
@@ -398,7 +409,11 @@ UNARY(LogicalNot, at::logical_not(x))
 #undef UNARY
 
 #define COMPARE(NAME, OP) \
-  Napi::Value NAME(const Napi::CallbackInfo& info) { at::Tensor& a = T(info, 0, "a"); return Wrap(info.Env(), OP(a, Other(info, 1, a))); }
+  Napi::Value NAME(const Napi::CallbackInfo& info) {                                 \
+    at::Tensor& a = T(info, 0, "a");                                                   \
+    if (IsNum(info, 1)) return Wrap(info.Env(), OP(a, Sc(NumAt(info, 1))));            \
+    return Wrap(info.Env(), OP(a, TV(info.Env(), info[1], "b")));                      \
+  }
 COMPARE(Eq, at::eq)
 COMPARE(Ne, at::ne)
 COMPARE(Gt, at::gt)
@@ -410,10 +425,11 @@ COMPARE(Le, at::le)
 Napi::Value Where(const Napi::CallbackInfo& info) {
   at::Tensor& c = T(info, 0, "condition");
   at::Tensor& a = T(info, 1, "a");
-  return Wrap(info.Env(), at::where(c, a, Other(info, 2, a)));
+  if (IsNum(info, 2)) return Wrap(info.Env(), at::where(c, a, Sc(NumAt(info, 2))));
+  return Wrap(info.Env(), at::where(c, a, TV(info.Env(), info[2], "b")));
 }
 Napi::Value MaskedFill(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), at::masked_fill(T(info, 0), T(info, 1, "mask"), Num(info, 2, "value")));
+  return Wrap(info.Env(), at::masked_fill(T(info, 0), T(info, 1, "mask"), Sc(Num(info, 2, "value"))));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -539,17 +555,17 @@ Napi::Value Argmax(const Napi::CallbackInfo& info) {
 Napi::Value AddInPlace(const Napi::CallbackInfo& info) {
   at::Tensor& t = T(info, 0);
   double alpha = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
-  if (info[1].IsNumber()) t.add_(info[1].As<Napi::Number>().DoubleValue(), alpha); else t.add_(TV(info.Env(), info[1], "other"), alpha);
+  if (IsNum(info, 1)) t.add_(Sc(NumAt(info, 1)), Sc(alpha)); else t.add_(TV(info.Env(), info[1], "other"), Sc(alpha));
   return info[0];
 }
 Napi::Value MulInPlace(const Napi::CallbackInfo& info) {
   at::Tensor& t = T(info, 0);
-  if (info[1].IsNumber()) t.mul_(info[1].As<Napi::Number>().DoubleValue()); else t.mul_(TV(info.Env(), info[1], "other"));
+  if (IsNum(info, 1)) t.mul_(Sc(NumAt(info, 1))); else t.mul_(TV(info.Env(), info[1], "other"));
   return info[0];
 }
 Napi::Value CopyInPlace(const Napi::CallbackInfo& info) { T(info, 0, "dst").copy_(T(info, 1, "src")); return info[0]; }
 Napi::Value ZeroInPlace(const Napi::CallbackInfo& info) { T(info, 0).zero_(); return info[0]; }
-Napi::Value FillInPlace(const Napi::CallbackInfo& info) { T(info, 0).fill_(Num(info, 1, "value")); return info[0]; }
+Napi::Value FillInPlace(const Napi::CallbackInfo& info) { T(info, 0).fill_(Sc(Num(info, 1, "value"))); return info[0]; }
 Napi::Value UniformInPlace(const Napi::CallbackInfo& info) {
   T(info, 0).uniform_(Num(info, 1, "from"), Num(info, 2, "to"), Gen(info, 3));
   return info[0];
