@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { openDataset } from '../../data/index.js';
+import { createEncoder, DEFAULT_ENCODER, encoderEntries } from '../../encoders/registry.js';
+import { getFeatures } from '../../features/extract.js';
+import { defaultCacheDir } from '../../features/store.js';
+
+const usage = `Usage: cafe features extract --data SPEC [--data SPEC ...] [options]
+
+Encodes every image of each dataset with a frozen encoder and caches the features (float32 shards + JSON index,
+keyed by dataset spec, item id, encoder, preprocessing hash and weights hash). Later runs reuse them; a changed
+image, preprocessing or weight file re-encodes what changed. Ctrl-C stops after the shard in flight; rerun to resume.
+
+Options:
+  --encoder E         ${encoderEntries().map((e) => (e.name === 'onnx' ? 'onnx:PATH' : e.name)).join(' | ')} (default ${DEFAULT_ENCODER})
+  --data SPEC         dataset spec, e.g. ferplus:/data/ferplus:train (repeatable)
+  --flip              also cache features of horizontally flipped images (CAFE's training augmentation)
+  --preprocess P      override preprocessing: clip | cafe | faceres | path/to/preprocess.json
+  --cache-dir DIR     cache root (default $CAFE_CACHE_DIR or .cache/cafe/features)
+  --batch-size N      images per runtime call (default 32)
+  --threads N         onnxruntime threads (default: all cores)
+  --json              print a JSON summary on stdout
+  --quiet             no progress bar`;
+
+export const featuresExtract: Command = {
+  name: ['features', 'extract'],
+  summary: 'encode datasets with a frozen encoder into the feature cache (resumable)',
+  usage,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        encoder: { type: 'string', default: DEFAULT_ENCODER },
+        data: { type: 'string', multiple: true },
+        flip: { type: 'boolean', default: false },
+        preprocess: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'batch-size': { type: 'string' },
+        threads: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    if (!values.data?.length) {
+      console.error(usage);
+      return 2;
+    }
+    const { loadPreprocess } = await import('../../encoders/preprocess.js');
+    const encoder = await createEncoder(values.encoder, {
+      batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
+      threads: values.threads ? Number(values.threads) : undefined,
+      preprocess: values.preprocess ? loadPreprocess(values.preprocess) : undefined,
+    });
+    const cacheDir = values['cache-dir'] ?? defaultCacheDir();
+    const abort = new AbortController();
+    const onSigint = () => {
+      if (abort.signal.aborted) process.exit(130); // second Ctrl-C: stop now (whole shards are safe)
+      console.error('\ninterrupt: finishing the shard in flight (Ctrl-C again to stop at once)');
+      abort.abort();
+    };
+    process.on('SIGINT', onSigint);
+    const summary: Array<Record<string, unknown>> = [];
+    let skippedTotal = 0;
+    try {
+      for (const spec of values.data) {
+        const dataset = await openDataset(spec);
+        for (const s of dataset.skipped) console.error(`skipped by the adapter: ${s.id}: ${s.reason}`);
+        const f = await getFeatures(encoder, dataset, { flip: values.flip, cacheDir, progress: !values.quiet, label: `${encoder.name} ${spec}`, signal: abort.signal });
+        for (const s of f.skipped) console.error(`skipped: ${s.id}: ${s.reason}`);
+        skippedTotal += f.skipped.length + dataset.skipped.length;
+        const row = {
+          spec: dataset.spec,
+          encoder: encoder.name,
+          dim: f.dim,
+          items: f.ids.length,
+          flip: values.flip,
+          cached: f.stats.hits,
+          computed: f.stats.computed,
+          skipped: f.skipped.length,
+          adapterSkipped: dataset.skipped.length,
+          seconds: Number(f.stats.seconds.toFixed(2)),
+          entry: f.cacheEntry,
+        };
+        summary.push(row);
+        if (!values.json) console.log(`${dataset.spec}: ${row.items} x ${row.dim} features (${row.cached} cached, ${row.computed} computed, ${row.skipped} skipped) in ${row.seconds}s -> ${row.entry}`);
+        if (f.stats.interrupted) {
+          console.error('interrupted: rerun the same command to resume');
+          return 130;
+        }
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
+      await encoder.dispose();
+    }
+    if (values.json) console.log(JSON.stringify(summary, null, 2));
+    else if (skippedTotal) console.log(`skipped ${skippedTotal} item(s) in all (listed above on stderr)`);
+    return 0;
+  },
+};

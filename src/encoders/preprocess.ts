@@ -1,0 +1,162 @@
+// Turns uint8 images into the float NCHW tensors an encoder reads, from a PreprocessConfig stored as data.
+import { createHash } from 'node:crypto';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileError, invalidParameter } from '../errors.js';
+import { resampleWindow } from './resize.js';
+import type { PreprocessConfig, RgbImage } from './types.js';
+
+/** CLIP's own preprocessing (CLIPImageProcessor): bicubic short side to 224, centre crop, OpenAI mean/std. */
+export const CLIP_PRESET: PreprocessConfig = {
+  size: 224,
+  resize: 'bicubic',
+  crop: 'center',
+  colour: 'rgb',
+  scale: 255,
+  mean: [0.48145466, 0.4578275, 0.40821073],
+  std: [0.26862954, 0.26130258, 0.27577711],
+};
+
+/** The official CAFE code's preprocessing: transforms.Resize((224, 224)) (PIL bilinear) + ImageNet mean/std. */
+export const CAFE_PRESET: PreprocessConfig = {
+  size: 224,
+  resize: 'bilinear',
+  crop: 'none',
+  colour: 'rgb',
+  scale: 255,
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225],
+};
+
+/** faceres as @vladmandic/human feeds it: tf.image.resizeBilinear to 224 x 224, values 0..255, no normalisation. */
+export const FACERES_PRESET: PreprocessConfig = {
+  size: 224,
+  resize: 'bilinear-tf',
+  crop: 'none',
+  colour: 'rgb',
+  scale: 1,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+};
+
+export const PRESETS: Record<string, PreprocessConfig> = { clip: CLIP_PRESET, cafe: CAFE_PRESET, faceres: FACERES_PRESET };
+
+/** Checks a parsed JSON object is a complete PreprocessConfig; `where` names the source in errors. */
+export function validatePreprocess(raw: unknown, where: string): PreprocessConfig {
+  const o = raw as Partial<PreprocessConfig>;
+  const bad = (field: string, expected: string, actual: unknown) => invalidParameter(`${where}: ${field}`, expected, actual);
+  if (typeof o !== 'object' || o === null) throw bad('preprocessing', 'an object', raw);
+  if (!Number.isInteger(o.size) || o.size! < 1) throw bad('size', 'a positive integer', o.size);
+  if (!['bilinear', 'bicubic', 'bilinear-tf'].includes(o.resize as string)) throw bad('resize', "'bilinear', 'bicubic' or 'bilinear-tf'", o.resize);
+  if (!['center', 'none'].includes(o.crop as string)) throw bad('crop', "'center' or 'none'", o.crop);
+  if (!['rgb', 'gray'].includes(o.colour as string)) throw bad('colour', "'rgb' or 'gray'", o.colour);
+  if (typeof o.scale !== 'number' || !(o.scale > 0)) throw bad('scale', 'a positive number', o.scale);
+  for (const k of ['mean', 'std'] as const) {
+    const v = o[k];
+    if (!Array.isArray(v) || v.length !== 3 || v.some((x) => typeof x !== 'number')) throw bad(k, 'an array of 3 numbers', v);
+  }
+  if (o.std!.some((x) => x === 0)) throw bad('std', 'non-zero values', o.std);
+  return { size: o.size!, resize: o.resize!, crop: o.crop!, colour: o.colour!, scale: o.scale!, mean: [...o.mean!] as PreprocessConfig['mean'], std: [...o.std!] as PreprocessConfig['std'] };
+}
+
+/** Reads a cafe preprocessing JSON (the PreprocessConfig fields) or a preset name. */
+export function loadPreprocess(pathOrPreset: string): PreprocessConfig {
+  if (PRESETS[pathOrPreset]) return { ...PRESETS[pathOrPreset] };
+  if (!existsSync(pathOrPreset)) throw invalidParameter('preprocessing', `a preset (${Object.keys(PRESETS).join(', ')}) or an existing JSON file`, pathOrPreset);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(pathOrPreset, 'utf8'));
+  } catch (err) {
+    throw fileError(pathOrPreset, `invalid JSON: ${(err as Error).message}`);
+  }
+  return validatePreprocess(raw, pathOrPreset);
+}
+
+/**
+ * Maps a Hugging Face preprocessor_config.json (CLIPImageProcessor and the like) to a PreprocessConfig. Only the
+ * fields that change the pixels matter: resample (2 = bilinear, 3 = bicubic), size, crop, mean/std.
+ */
+export function fromHfPreprocessor(raw: any, where: string): PreprocessConfig { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const size = raw?.crop_size?.height ?? raw?.crop_size ?? raw?.size?.shortest_edge ?? raw?.size?.height ?? raw?.size;
+  const resize = raw?.resample === 2 ? 'bilinear' : raw?.resample === 3 || raw?.resample === undefined ? 'bicubic' : undefined;
+  if (!resize) throw invalidParameter(`${where}: resample`, '2 (bilinear) or 3 (bicubic)', raw?.resample);
+  return validatePreprocess(
+    {
+      size: typeof size === 'number' ? size : Number(size),
+      resize,
+      crop: raw?.do_center_crop === false ? 'none' : 'center',
+      colour: 'rgb',
+      scale: raw?.do_rescale === false ? 1 : 1 / (raw?.rescale_factor ?? 1 / 255),
+      mean: raw?.do_normalize === false ? [0, 0, 0] : raw?.image_mean,
+      std: raw?.do_normalize === false ? [1, 1, 1] : raw?.image_std,
+    },
+    where,
+  );
+}
+
+/** Short hash of the config, canonicalised: part of every cache key. */
+export function preprocessHash(p: PreprocessConfig): string {
+  const canon = JSON.stringify([p.size, p.resize, p.crop, p.colour, p.scale, p.mean, p.std]);
+  return createHash('sha256').update(canon).digest('hex').slice(0, 16);
+}
+
+/** Mirror image left-right (CAFE's flip augmentation, applied to the source before preprocessing). */
+export function flipImage(img: RgbImage): RgbImage {
+  const { width: W, height: H, channels: C } = img;
+  const out = new Uint8Array(img.data.length);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const s = (y * W + x) * C;
+      const d = (y * W + (W - 1 - x)) * C;
+      for (let c = 0; c < C; c++) out[d + c] = img.data[s + c];
+    }
+  return { ...img, data: out };
+}
+
+/** Floats [H, W, 3] (or [H, W, 1] for gray sources and the gray colour mode), 0..255, alpha dropped. */
+function toFloat(img: RgbImage, colour: PreprocessConfig['colour']): { data: Float32Array; C: number } {
+  const { width: W, height: H, channels: C, data } = img;
+  if (data.length !== W * H * C) throw invalidParameter('image data', `${W * H * C} bytes (${W}x${H}x${C})`, data.length);
+  const gray = C === 1 || colour === 'gray';
+  const out = new Float32Array(W * H * (gray ? 1 : 3));
+  for (let i = 0, n = W * H; i < n; i++) {
+    if (C === 1) out[i] = data[i];
+    else if (gray) out[i] = 0.299 * data[i * C] + 0.587 * data[i * C + 1] + 0.114 * data[i * C + 2];
+    else {
+      out[i * 3] = data[i * C];
+      out[i * 3 + 1] = data[i * C + 1];
+      out[i * 3 + 2] = data[i * C + 2];
+    }
+  }
+  return { data: out, C: gray ? 1 : 3 };
+}
+
+/** Output geometry for an input of W x H: the virtual resize size and the crop window in it. */
+export function resizeGeometry(W: number, H: number, p: PreprocessConfig): { fullW: number; fullH: number; x0: number; y0: number } {
+  if (p.crop === 'none') return { fullW: p.size, fullH: p.size, x0: 0, y0: 0 };
+  // As CLIPImageProcessor: short side to size, long side int(size * long / short), then crop at floor((full - size) / 2).
+  const fullW = W <= H ? p.size : Math.max(p.size, Math.trunc((p.size * W) / H));
+  const fullH = H <= W ? p.size : Math.max(p.size, Math.trunc((p.size * H) / W));
+  return { fullW, fullH, x0: Math.floor((fullW - p.size) / 2), y0: Math.floor((fullH - p.size) / 2) };
+}
+
+/**
+ * Preprocesses one image into `out` at `offset` (or a new array): [3, size, size] float32, channel-planar,
+ * value = (pixel / scale - mean[c]) / std[c].
+ */
+export function preprocessImage(img: RgbImage, p: PreprocessConfig, out?: Float32Array, offset = 0): Float32Array {
+  const S = p.size;
+  const target = out ?? new Float32Array(3 * S * S);
+  if (target.length < offset + 3 * S * S) throw invalidParameter('out', `room for ${3 * S * S} floats at ${offset}`, target.length);
+  const { data, C } = toFloat(img, p.colour);
+  const g = resizeGeometry(img.width, img.height, p);
+  const hwc = resampleWindow(data, img.height, img.width, C, g.fullH, g.fullW, g.y0, g.x0, S, S, p.resize); // [S, S, C]
+  const plane = S * S;
+  for (let c = 0; c < 3; c++) {
+    const k = 1 / (p.scale * p.std[c]);
+    const b = -p.mean[c] / p.std[c];
+    const base = offset + c * plane;
+    const srcC = C === 1 ? 0 : c;
+    for (let i = 0; i < plane; i++) target[base + i] = hwc[i * C + srcC] * k + b;
+  }
+  return target;
+}

@@ -1,0 +1,60 @@
+// Encoder registry: name -> factory. Names: 'faceres' (default, offline), 'clip-vit-b32[:DIR]', 'onnx:PATH'.
+import { invalidParameter } from '../errors.js';
+import { createClip, type ClipOptions } from './clip.js';
+import { createFaceres, type FaceresOptions } from './faceres.js';
+import { createOnnxFile, type OnnxFileOptions } from './onnx-file.js';
+import type { Encoder } from './types.js';
+
+export type AnyEncoderOptions = FaceresOptions & ClipOptions & OnnxFileOptions;
+
+export interface EncoderEntry {
+  /** Name or prefix ('onnx:' takes a path after it, 'clip-vit-b32:' optionally). */
+  name: string;
+  summary: string;
+  create(arg: string | undefined, opts: AnyEncoderOptions): Promise<Encoder>;
+}
+
+export const DEFAULT_ENCODER = 'faceres';
+
+const entries: EncoderEntry[] = [
+  {
+    name: 'faceres',
+    summary: 'HSE-FaceRes MobileNet from @vladmandic/human, 1024-d (global_pooling/Mean); offline default',
+    create: (arg, opts) => createFaceres({ ...opts, modelPath: arg ?? opts.modelPath }),
+  },
+  {
+    name: 'clip-vit-b32',
+    summary: 'CLIP ViT-B/32 image tower, 512-d, from a Hugging Face ONNX folder (Xenova/clip-vit-base-patch32)',
+    create: (arg, opts) => createClip({ ...opts, dir: arg ?? opts.dir }),
+  },
+  {
+    name: 'onnx',
+    summary: 'onnx:PATH, any ONNX image encoder with PATH.preprocess.json beside it',
+    create: (arg, opts) => {
+      if (!arg) throw invalidParameter('encoder', "'onnx:PATH'", 'onnx');
+      return createOnnxFile(arg, opts);
+    },
+  },
+];
+
+export function encoderNames(): string[] {
+  return entries.map((e) => e.name);
+}
+
+export function encoderEntries(): readonly EncoderEntry[] {
+  return entries;
+}
+
+/** Splits 'name:arg' (arg may itself contain ':', e.g. a Windows path). */
+function splitName(spec: string): { name: string; arg?: string } {
+  const i = spec.indexOf(':');
+  return i < 0 ? { name: spec } : { name: spec.slice(0, i), arg: spec.slice(i + 1) || undefined };
+}
+
+/** Creates an encoder from its registry name, e.g. 'faceres', 'clip-vit-b32:/models/clip', 'onnx:./enc.onnx'. */
+export async function createEncoder(spec: string = DEFAULT_ENCODER, opts: AnyEncoderOptions = {}): Promise<Encoder> {
+  const { name, arg } = splitName(spec);
+  const entry = entries.find((e) => e.name === name);
+  if (!entry) throw invalidParameter('encoder', `one of ${entries.map((e) => (e.name === 'onnx' ? 'onnx:PATH' : e.name)).join(', ')}`, spec);
+  return entry.create(arg, opts);
+}

@@ -1,0 +1,220 @@
+// Converts a TensorFlow.js graph model of the MobileNet family (Conv2D, DepthwiseConv2dNative, Add, Mul, Relu,
+// Minimum/Maximum, Mean) to ONNX, cut at a chosen output node. Why: onnxruntime-node runs the converted faceres
+// several times faster than tfjs-wasm on this CPU (see bench/results/encoders.md), and the same session code then
+// serves every encoder.
+//
+// Layout: tfjs is NHWC; the ONNX graph is NCHW end to end (input [N, C, H, W]) so preprocessing is the same for
+// every encoder. Kernels are transposed; per-channel constants become [C, 1, 1]; reduction axes are remapped.
+import { invalidParameter } from '../errors.js';
+import type { OnnxGraph, OnnxNode, OnnxTensor } from './onnx-writer.js';
+import type { TfjsGraph, TfjsNode, TfjsWeight } from './tfjs-graph.js';
+
+const NHWC_TO_NCHW_AXIS = [0, 2, 3, 1];
+
+function attrString(node: TfjsNode, key: string): string | undefined {
+  const s = node.attr?.[key]?.s;
+  return s === undefined ? undefined : Buffer.from(s, 'base64').toString('utf8');
+}
+
+function attrInts(node: TfjsNode, key: string): number[] | undefined {
+  const l = node.attr?.[key]?.list?.i;
+  return l === undefined ? undefined : (l as string[]).map(Number);
+}
+
+/** [H, W, I, O] -> [O, I, H, W] */
+function hwioToOihw(w: TfjsWeight): OnnxTensor['data'] {
+  const [H, W, I, O] = w.shape;
+  const out = new Float32Array(w.data.length);
+  for (let h = 0; h < H; h++)
+    for (let x = 0; x < W; x++)
+      for (let i = 0; i < I; i++)
+        for (let o = 0; o < O; o++) out[((o * I + i) * H + h) * W + x] = w.data[((h * W + x) * I + i) * O + o];
+  return out;
+}
+
+/** Depthwise [H, W, C, M] -> grouped conv weight [C*M, 1, H, W] (output channel c*M + m, as TF orders it). */
+function depthwiseToGrouped(w: TfjsWeight): OnnxTensor['data'] {
+  const [H, W, C, M] = w.shape;
+  const out = new Float32Array(w.data.length);
+  for (let h = 0; h < H; h++)
+    for (let x = 0; x < W; x++)
+      for (let c = 0; c < C; c++)
+        for (let m = 0; m < M; m++) out[((c * M + m) * H + h) * W + x] = w.data[((h * W + x) * C + c) * M + m];
+  return out;
+}
+
+export interface TfjsToOnnxOptions {
+  /** Node whose value becomes the single ONNX output, e.g. 'global_pooling/Mean'. */
+  output: string;
+  /** Name of the ONNX input (default 'pixel_values', as in the Hugging Face exports). */
+  inputName?: string;
+  /** Name of the ONNX output (default 'features'). */
+  outputName?: string;
+}
+
+/** Builds the ONNX graph; throws invalidParameter for ops outside the supported set. */
+export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph {
+  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
+  const strip = (s: string) => s.replace(/:\d+$/, '');
+  const outNode = byName.get(strip(opts.output));
+  if (!outNode) throw invalidParameter('output', `a node of the graph`, opts.output);
+  const inputName = opts.inputName ?? 'pixel_values';
+  const outputName = opts.outputName ?? 'features';
+
+  // Topological order of the nodes the output needs (DFS post-order).
+  const order: TfjsNode[] = [];
+  const seen = new Set<string>();
+  const visit = (n: TfjsNode) => {
+    if (seen.has(n.name)) return;
+    seen.add(n.name);
+    for (const i of n.input ?? []) {
+      const dep = byName.get(strip(i));
+      if (!dep) throw invalidParameter(`input of ${n.name}`, 'an existing node', i);
+      visit(dep);
+    }
+    order.push(n);
+  };
+  visit(outNode);
+  const consumers = new Map<string, number>();
+  for (const n of order) for (const i of n.input ?? []) consumers.set(strip(i), (consumers.get(strip(i)) ?? 0) + 1);
+
+  // Relu -> Minimum(hi) -> Maximum(lo) is Keras' relu6: emitted as one Clip (onnxruntime fuses Conv+Clip).
+  const relu6 = new Map<string, { x: string; lo: number; hi: number }>(); // Maximum node -> Clip
+  const absorbed = new Set<string>(); // the Relu and Minimum nodes inside those
+  const scalarConst = (name: string | undefined) => {
+    const n = name === undefined ? undefined : byName.get(strip(name));
+    const w = n?.op === 'Const' ? graph.weights.get(n.name) : undefined;
+    return w?.data.length === 1 ? w.data[0] : undefined;
+  };
+  for (const n of order) {
+    if (n.op !== 'Maximum') continue;
+    const min = byName.get(strip(n.input![0]));
+    const relu = min?.op === 'Minimum' ? byName.get(strip(min.input![0])) : undefined;
+    const lo = scalarConst(n.input![1]);
+    const hi = scalarConst(min?.input?.[1]);
+    if (!min || relu?.op !== 'Relu' || lo === undefined || hi === undefined) continue;
+    if (consumers.get(min.name) !== 1 || consumers.get(relu.name) !== 1) continue;
+    relu6.set(n.name, { x: strip(relu.input![0]), lo: Math.max(0, lo), hi });
+    absorbed.add(min.name).add(relu.name);
+  }
+
+  const nodes: OnnxNode[] = [];
+  const inits: OnnxTensor[] = [];
+  const rank = new Map<string, number>(); // rank of every produced value, to place per-channel constants
+  const constOf = (name: string) => {
+    const n = byName.get(strip(name));
+    return n?.op === 'Const' ? graph.weights.get(n.name) : undefined;
+  };
+  const addInit = (name: string, dims: number[], data: OnnxTensor['data']) => {
+    inits.push({ name, dims, data });
+    return name;
+  };
+  const valueName = (name: string) => (strip(name) === outNode.name ? outputName : strip(name));
+  let inputShape: number[] = [];
+
+  for (const n of order) {
+    const ins = (n.input ?? []).map(strip);
+    const out = valueName(n.name);
+    switch (n.op) {
+      case 'Const':
+        break; // materialised by the consumer, in the layout that consumer needs
+      case 'Placeholder': {
+        const s = (n.attr?.shape?.shape?.dim ?? []).map((d: { size: string }) => Number(d.size));
+        inputShape = [s[0], s[3], s[1], s[2]];
+        rank.set(n.name, 4);
+        break;
+      }
+      case 'Conv2D':
+      case 'DepthwiseConv2dNative': {
+        const w = constOf(ins[1]);
+        if (!w) throw invalidParameter(`kernel of ${n.name}`, 'a constant', ins[1]);
+        if (attrString(n, 'data_format') !== 'NHWC') throw invalidParameter(`data_format of ${n.name}`, "'NHWC'", attrString(n, 'data_format'));
+        const stride = attrInts(n, 'strides') ?? [1, 1, 1, 1];
+        const dil = attrInts(n, 'dilations') ?? [1, 1, 1, 1];
+        const pad = attrString(n, 'padding');
+        const dw = n.op === 'DepthwiseConv2dNative';
+        const [H, W, C, M] = w.shape;
+        const wName = addInit(`${n.name}/W`, dw ? [C * M, 1, H, W] : [M, C, H, W], dw ? depthwiseToGrouped(w) : hwioToOihw(w));
+        nodes.push({
+          op: 'Conv',
+          name: n.name,
+          inputs: [valueName(ins[0]), wName],
+          outputs: [out],
+          attrs: {
+            kernel_shape: [H, W],
+            strides: [stride[1], stride[2]],
+            dilations: [dil[1], dil[2]],
+            // TF 'SAME' puts the odd padding pixel at the end, which is ONNX SAME_UPPER.
+            auto_pad: pad === 'SAME' ? 'SAME_UPPER' : 'VALID',
+            ...(dw ? { group: C } : {}),
+          },
+        });
+        rank.set(n.name, 4);
+        break;
+      }
+      case 'Add':
+      case 'AddV2':
+      case 'Mul':
+      case 'Sub':
+      case 'Minimum':
+      case 'Maximum': {
+        if (absorbed.has(n.name)) break; // folded into the relu6 Clip below
+        const clip = relu6.get(n.name);
+        if (clip) {
+          nodes.push({
+            op: 'Clip',
+            name: n.name,
+            inputs: [valueName(clip.x), addInit(`${n.name}/lo`, [], Float32Array.of(clip.lo)), addInit(`${n.name}/hi`, [], Float32Array.of(clip.hi))],
+            outputs: [out],
+          });
+          rank.set(n.name, rank.get(clip.x) ?? 4);
+          break;
+        }
+        const onnxOp = { Add: 'Add', AddV2: 'Add', Mul: 'Mul', Sub: 'Sub', Minimum: 'Min', Maximum: 'Max' }[n.op]!;
+        const operands = ins.map((name) => {
+          const c = constOf(name);
+          if (!c) return valueName(name);
+          const other = ins.find((x) => x !== name)!;
+          // Per-channel vectors broadcast over NCHW as [C, 1, 1].
+          const dims = c.shape.length === 1 && rank.get(other) === 4 ? [c.shape[0], 1, 1] : c.shape;
+          return addInit(`${n.name}/${name}`, dims, c.data);
+        });
+        nodes.push({ op: onnxOp, name: n.name, inputs: operands, outputs: [out] });
+        rank.set(n.name, Math.max(...ins.map((x) => rank.get(x) ?? 0)));
+        break;
+      }
+      case 'Relu':
+      case 'Sigmoid': {
+        if (!absorbed.has(n.name)) nodes.push({ op: n.op, name: n.name, inputs: [valueName(ins[0])], outputs: [out] });
+        rank.set(n.name, rank.get(ins[0]) ?? 4);
+        break;
+      }
+      case 'Mean': {
+        const axes = constOf(ins[1]);
+        if (!axes) throw invalidParameter(`axes of ${n.name}`, 'a constant', ins[1]);
+        const r = rank.get(ins[0]) ?? 4;
+        const mapped = Array.from(axes.data, (a) => (r === 4 ? NHWC_TO_NCHW_AXIS[(a + 4) % 4] : a));
+        const keep = n.attr?.keep_dims?.b ? 1 : 0;
+        nodes.push({ op: 'ReduceMean', name: n.name, inputs: [valueName(ins[0])], outputs: [out], attrs: { axes: mapped, keepdims: keep } });
+        rank.set(n.name, keep ? r : r - mapped.length);
+        break;
+      }
+      default:
+        throw invalidParameter(`op of ${n.name}`, 'one of Conv2D, DepthwiseConv2dNative, Add, Mul, Sub, Relu, Minimum, Maximum, Mean, Sigmoid', n.op);
+    }
+  }
+  // The graph input feeds the first consumer under its tfjs name; rename it.
+  const placeholder = order.find((n) => n.op === 'Placeholder');
+  if (!placeholder) throw invalidParameter('graph', 'a Placeholder input', 'none');
+  for (const node of nodes) node.inputs = node.inputs.map((i) => (i === placeholder.name ? inputName : i));
+  const outRank = rank.get(outNode.name) ?? 2;
+  const outShape: Array<number | string> = ['batch'];
+  for (let i = 1; i < outRank; i++) outShape.push(`d${i}`);
+  return {
+    name: 'converted',
+    nodes,
+    initializers: inits,
+    inputs: [{ name: inputName, shape: ['batch', ...inputShape.slice(1)] }],
+    outputs: [{ name: outputName, shape: outShape }],
+  };
+}

@@ -1,0 +1,32 @@
+// Weight-file identity for cache keys, and the one "model missing" error every encoder uses.
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { CafeError } from '../errors.js';
+
+const memo = new Map<string, string>();
+
+/**
+ * sha256 (hex) over the contents of `paths`, in order. Memoised per process by path, size and mtime, since a CLIP
+ * tower is ~350 MB and every getFeatures() call needs the hash.
+ */
+export async function hashFiles(paths: string[]): Promise<string> {
+  const h = createHash('sha256');
+  for (const p of paths) {
+    const st = statSync(p);
+    const key = `${p}:${st.size}:${st.mtimeMs}`;
+    let fileHash = memo.get(key);
+    if (!fileHash) {
+      const fh = createHash('sha256');
+      for await (const chunk of createReadStream(p, { highWaterMark: 1 << 22 })) fh.update(chunk as Buffer);
+      fileHash = fh.digest('hex');
+      memo.set(key, fileHash);
+    }
+    h.update(fileHash);
+  }
+  return h.digest('hex');
+}
+
+/** Error for a model that is not on disk: what is missing, where to get it, where to put it. */
+export function missingModel(what: string, path: string, howToGet: string): CafeError {
+  return new CafeError(`${what} not found at ${path}\n  Get it: ${howToGet}\n  Put it at: ${path} (or pass another path)`);
+}

@@ -1,0 +1,151 @@
+// getFeatures(): frozen-encoder features of a dataset, from the cache when there, computed (and cached) when not.
+// Training and the probe call this; `cafe features extract` is a thin CLI over it.
+import { preprocessHash, flipImage } from '../encoders/preprocess.js';
+import type { Encoder, RgbImage } from '../encoders/types.js';
+import type { Dataset, DatasetItem } from '../data/types.js';
+import { Progress } from '../util/progress.js';
+import { decodeItem } from './decode.js';
+import { defaultCacheDir, entryDir, EntryStore, itemSignature, writeMeta, type Located, type View } from './store.js';
+
+export interface FeatureOptions {
+  /** Also compute features of the horizontally flipped images (CAFE trains with flip augmentation). Default false. */
+  flip?: boolean;
+  /** Cache root (default $CAFE_CACHE_DIR or .cache/cafe/features). */
+  cacheDir?: string;
+  /** Items per shard: the unit of resumption, ~4 MB at D = 1024 (default 1024). */
+  shardSize?: number;
+  /** Images decoded concurrently by sharp (default 8: keeps libuv's threads busy while onnxruntime runs). */
+  decodeConcurrency?: number;
+  /** Show a progress bar on stderr (default false in the library, true in the CLI). */
+  progress?: boolean;
+  /** Label for the progress bar (default: the dataset spec). */
+  label?: string;
+  /** Stops after the shard in flight; what was written stays cached. */
+  signal?: AbortSignal;
+}
+
+export interface Features {
+  /** Ids of the items with features, in dataset order (failed items left out: see skipped). */
+  ids: string[];
+  /** [N, dim] row-major, row i = ids[i]. */
+  features: Float32Array;
+  /** [N, dim] features of the mirrored images, when asked for with {flip: true}. */
+  flipped?: Float32Array;
+  dim: number;
+  /** Items that could not be encoded (bad files), with reasons; cached, so they are reported again, not retried. */
+  skipped: Array<{ id: string; reason: string }>;
+  /** Item counts served from the cache and computed by this call (computed > 0 only on a miss). */
+  stats: { hits: number; computed: number; seconds: number; interrupted: boolean };
+  /** Entry directory the features live in. */
+  cacheEntry: string;
+}
+
+interface Work {
+  item: DatasetItem;
+  sig: string;
+  views: View[];
+}
+
+/** Decodes items with bounded concurrency; failures come back as Error values instead of rejecting. */
+async function decodeAll(items: DatasetItem[], concurrency: number): Promise<Array<RgbImage | Error>> {
+  const out = new Array<RgbImage | Error>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await decodeItem(items[i]);
+      } catch (err) {
+        out[i] = err as Error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return out;
+}
+
+/** Features of every item of `dataset` under `encoder`; computes and caches what the cache lacks. */
+export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: FeatureOptions = {}): Promise<Features> {
+  const t0 = performance.now();
+  const key = { spec: dataset.spec, encoder: encoder.name, preprocessHash: preprocessHash(encoder.preprocess), weightsHash: encoder.weightsHash };
+  const dir = entryDir(opts.cacheDir ?? defaultCacheDir(), key);
+  const views: View[] = opts.flip ? ['orig', 'flip'] : ['orig'];
+  const stores = new Map<View, EntryStore>(views.map((v) => [v, EntryStore.open(dir, v, encoder.dim)]));
+
+  // What is missing, per item (a failure cached under the same signature counts as known, not missing).
+  const sigs = dataset.items.map(itemSignature);
+  const work: Work[] = [];
+  dataset.items.forEach((item, i) => {
+    const missing = views.filter((v) => {
+      const s = stores.get(v)!;
+      return s.rows.get(item.id)?.sig !== sigs[i] && s.failed.get(item.id)?.sig !== sigs[i];
+    });
+    if (missing.length) work.push({ item, sig: sigs[i], views: missing });
+  });
+
+  let interrupted = false;
+  let computed = 0;
+  if (work.length) {
+    writeMeta(dir, { ...key, dim: encoder.dim, preprocess: encoder.preprocess, weights: encoder.weightsPath, items: dataset.items.length, created: new Date().toISOString() });
+    const shardSize = opts.shardSize ?? 1024;
+    const bar = new Progress(work.length, opts.label ?? `${encoder.name} ${dataset.spec}`, { silent: !opts.progress });
+    let failures = 0;
+    const chunks: Work[][] = [];
+    for (let i = 0; i < work.length; i += shardSize) chunks.push(work.slice(i, i + shardSize));
+    const concurrency = opts.decodeConcurrency ?? 8;
+    // Decode shard k+1 (sharp, off the main thread) while shard k is encoded.
+    let decoding = decodeAll(chunks[0].map((w) => w.item), concurrency);
+    for (let c = 0; c < chunks.length; c++) {
+      const chunk = chunks[c];
+      const images = await decoding;
+      if (c + 1 < chunks.length) decoding = decodeAll(chunks[c + 1].map((w) => w.item), concurrency);
+      for (const view of views) {
+        const todo = chunk.map((w, i) => ({ w, img: images[i] })).filter((x) => x.w.views.includes(view));
+        if (!todo.length) continue;
+        const good = todo.filter((x): x is { w: Work; img: RgbImage } => !(x.img instanceof Error));
+        const failed = todo.filter((x) => x.img instanceof Error).map((x) => ({ id: x.w.item.id, sig: x.w.sig, reason: (x.img as Error).message }));
+        const batch = good.map((x) => (view === 'flip' ? flipImage(x.img) : x.img));
+        const feats = batch.length ? await encoder.encode(batch) : new Float32Array(0); // [n, dim]
+        stores.get(view)!.append(good.map((x) => x.w.item.id), good.map((x) => x.w.sig), feats, failed);
+        if (view === views[0]) failures += failed.length;
+      }
+      computed += chunk.length;
+      bar.tick(chunk.length, failures ? `${failures} skipped` : undefined);
+      if (opts.signal?.aborted && c + 1 < chunks.length) {
+        interrupted = true;
+        await decoding.catch(() => undefined);
+        break;
+      }
+    }
+    bar.done(interrupted ? `interrupted: ${computed}/${work.length} written, rerun to resume` : failures ? `${failures} skipped` : undefined);
+  }
+
+  // Assemble in dataset order from the (now complete, unless interrupted) stores.
+  const orig = stores.get('orig')!;
+  const ids: string[] = [];
+  const located: Located[] = [];
+  const skipped: Features['skipped'] = [];
+  dataset.items.forEach((item, i) => {
+    const hit = orig.rows.get(item.id);
+    const flipHit = opts.flip ? stores.get('flip')!.rows.get(item.id) : undefined;
+    if (hit?.sig === sigs[i] && (!opts.flip || flipHit?.sig === sigs[i])) {
+      ids.push(item.id);
+      located.push(hit);
+    } else {
+      const f = orig.failed.get(item.id) ?? stores.get('flip')?.failed.get(item.id);
+      if (f?.sig === sigs[i]) skipped.push({ id: item.id, reason: f.reason });
+      else if (!interrupted) skipped.push({ id: item.id, reason: 'not encoded (unknown reason)' });
+    }
+  });
+  const features = orig.gather(located);
+  const flipped = opts.flip ? stores.get('flip')!.gather(ids.map((id) => stores.get('flip')!.rows.get(id)!)) : undefined;
+  return {
+    ids,
+    features,
+    ...(flipped ? { flipped } : {}),
+    dim: encoder.dim,
+    skipped,
+    stats: { hits: dataset.items.length - work.length, computed, seconds: (performance.now() - t0) / 1000, interrupted },
+    cacheEntry: dir,
+  };
+}
