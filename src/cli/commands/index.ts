@@ -1,5 +1,7 @@
 import type { Command } from '../command.js';
 import { doctor } from './doctor.js';
+import { dataInspect } from './data-inspect.js';
+import { featuresExtract } from './features-extract.js';
 
 /** Every CLI subcommand; add one line per new command file. */
-export const commands: Command[] = [doctor];
+export const commands: Command[] = [doctor, dataInspect, featuresExtract];
