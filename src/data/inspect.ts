@@ -117,7 +117,9 @@ async function scanItem(it: DatasetItem): Promise<{ hash: string; size?: string;
     const meta = await sharp(input).metadata();
     let max = 0;
     for (let i = 0; i < data.length && max <= BLANK_THRESHOLD; i++) if (data[i] > max) max = data[i];
-    const layout = info.channels === 1 ? 'gray' : info.channels === 2 ? 'gray+alpha' : info.channels === 3 ? 'rgb' : 'rgba';
+    // The file's own channels (sharp's raw output is already converted to sRGB).
+    const ch = meta.channels ?? info.channels;
+    const layout = ch === 1 ? 'gray' : ch === 2 ? 'gray+alpha' : ch === 3 ? 'rgb' : 'rgba';
     return {
       hash,
       size: `${info.width}x${info.height}`,

@@ -71,9 +71,14 @@ export const dataInspect: Command = {
     if (adapter?.labelModes && parseSpec(spec).args.mode === undefined) {
       for (const mode of adapter.labelModes) modes.push({ mode, dataset: await openDataset(spec, { args: { mode } }) });
     }
-    const scan = values['no-pixels'] ? undefined : await scanImages(dataset, { progress: !values.quiet });
+    // Scan the union of every mode's items, so images one mode drops are checked too.
+    const union = new Map(dataset.items.map((it) => [it.id, it]));
+    for (const m of modes) for (const it of m.dataset.items) if (!union.has(it.id)) union.set(it.id, it);
+    const scanTarget = { ...dataset, items: [...union.values()] };
+    const scan = values['no-pixels'] ? undefined : await scanImages(scanTarget, { progress: !values.quiet });
+    const scanProblems = new Set(scan?.problems.map((p) => p.id));
     const counts = countClasses(dataset.items);
-    const scanSkipped = scan?.problems.length ?? 0;
+    const scanSkipped = dataset.items.filter((it) => scanProblems.has(it.id)).length;
     if (values.json) {
       console.log(JSON.stringify({
         spec: dataset.spec, adapter: dataset.name, notes: dataset.notes, items: dataset.items.length, ...counts,
@@ -84,15 +89,17 @@ export const dataInspect: Command = {
     }
     const out: string[] = [`# cafe data inspect ${dataset.spec}`, ''];
     for (const n of dataset.notes) out.push(`- ${n}`);
-    out.push('', `## Items per class and split (${dataset.items.length} items)`, '', formatClassTable(counts));
+    if (modes.length === 0) out.push('', `## Items per class and split (${dataset.items.length} items)`, '', formatClassTable(counts));
+    else out.push('', `Label modes compared below; the default (${String(parseSpec(dataset.spec).args.mode ?? adapter!.labelModes![0])}) is what a loader uses without mode=.`);
     if (counts.subjectsInSeveralSplits) out.push('', `Subjects in more than one split: ${counts.subjectsInSeveralSplits.length ? counts.subjectsInSeveralSplits.join(', ') : 'none'}`);
     for (const m of modes) {
       out.push('', `## Label mode ${m.mode}: ${m.dataset.items.length} items`, '', formatClassTable(countClasses(m.dataset.items)), '', 'Dropped by this mode:', '', reasonsTable(m.dataset.skipped, examples));
     }
     out.push('', `## Skipped while reading the labels (${dataset.skipped.length})`, '', reasonsTable(dataset.skipped, examples));
-    if (scan) out.push('', ...scanText(scan, examples));
+    if (scan) out.push('', ...scanText(scan, examples).map((l, i) => (i === 0 && modes.length ? `${l} (every item kept by any label mode)` : l)));
     out.push('', '## Summary', '', `${dataset.items.length} usable items by the labels; ${dataset.skipped.length} skipped while reading (${Object.entries(reasonCounts(dataset.skipped)).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'})` +
       (scan ? `; ${scanSkipped} more skipped by the image scan (${scan.problems.map((p) => p.kind).filter((k, i, a) => a.indexOf(k) === i).map((k) => `${scan.problems.filter((p) => p.kind === k).length} ${k}`).join(', ') || 'none'}) -> ${dataset.items.length - scanSkipped} loadable` : ''));
+    if (modes.length) out.push(`(counts in this summary are for the default label mode; the tables above give every mode)`);
     console.log(out.join('\n'));
     return 0;
   },
