@@ -83,51 +83,48 @@ export function cachedAxisWeights(inSize: number, outSize: number, method: Resiz
 }
 
 /**
- * Resamples a float image [H, W, C] (interleaved) to the window [y0, y0 + outH) x [x0, x0 + outW) of a virtual
- * resize to fullH x fullW, i.e. resize-then-crop without computing the cropped-away pixels. Returns [outH, outW, C].
+ * Resamples one float plane [H, W] to the window [y0, y0 + outH) x [x0, x0 + outW) of a virtual resize to
+ * fullH x fullW (resize-then-crop without computing cropped-away pixels), writing [outH, outW] into `out` at
+ * `offset` as value * mul + add (the normalisation, fused to save a pass).
  */
-export function resampleWindow(
+export function resamplePlane(
   src: Float32Array,
   H: number,
   W: number,
-  C: number,
-  fullH: number,
-  fullW: number,
-  y0: number,
-  x0: number,
-  outH: number,
-  outW: number,
+  geom: { fullH: number; fullW: number; y0: number; x0: number; outH: number; outW: number },
   method: ResizeMethod,
-): Float32Array {
+  out: Float32Array,
+  offset: number,
+  mul = 1,
+  add = 0,
+): void {
+  const { fullH, fullW, y0, x0, outH, outW } = geom;
   const wx = cachedAxisWeights(W, fullW, method);
   const wy = cachedAxisWeights(H, fullH, method);
-  // Horizontal pass first (as PIL): [H, outW, C].
-  const tmp = new Float32Array(H * outW * C);
+  // Horizontal pass first (as PIL): [H, outW].
+  const tmp = new Float32Array(H * outW);
   for (let y = 0; y < H; y++) {
-    const row = y * W * C;
+    const row = y * W;
+    const dst = y * outW;
     for (let ox = 0; ox < outW; ox++) {
-      const s = wx.start[x0 + ox];
+      const s = row + wx.start[x0 + ox];
       const ws = wx.weights[x0 + ox];
-      const dst = (y * outW + ox) * C;
-      for (let c = 0; c < C; c++) {
-        let acc = 0;
-        for (let k = 0; k < ws.length; k++) acc += ws[k] * src[row + (s + k) * C + c];
-        tmp[dst + c] = acc;
-      }
+      let acc = 0;
+      for (let k = 0; k < ws.length; k++) acc += ws[k] * src[s + k];
+      tmp[dst + ox] = acc;
     }
   }
-  // Vertical pass: [outH, outW, C].
-  const out = new Float32Array(outH * outW * C);
-  const rowLen = outW * C;
+  // Vertical pass, accumulated row by row into the output, then the affine map.
   for (let oy = 0; oy < outH; oy++) {
     const s = wy.start[y0 + oy];
     const ws = wy.weights[y0 + oy];
-    const dst = oy * rowLen;
+    const dst = offset + oy * outW;
+    out.fill(0, dst, dst + outW);
     for (let k = 0; k < ws.length; k++) {
       const w = ws[k];
-      const srcRow = (s + k) * rowLen;
-      for (let i = 0; i < rowLen; i++) out[dst + i] += w * tmp[srcRow + i];
+      const srcRow = (s + k) * outW;
+      for (let i = 0; i < outW; i++) out[dst + i] += w * tmp[srcRow + i];
     }
+    if (mul !== 1 || add !== 0) for (let i = 0; i < outW; i++) out[dst + i] = out[dst + i] * mul + add;
   }
-  return out;
 }

@@ -4,6 +4,7 @@ import { preprocessHash, flipImage } from '../encoders/preprocess.js';
 import type { Encoder, RgbImage } from '../encoders/types.js';
 import type { Dataset, DatasetItem } from '../data/types.js';
 import { Progress } from '../util/progress.js';
+import { parseSpec } from '../data/spec.js';
 import { decodeItem } from './decode.js';
 import { defaultCacheDir, entryDir, EntryStore, itemSignature, writeMeta, type Located, type View } from './store.js';
 
@@ -40,6 +41,16 @@ export interface Features {
   cacheEntry: string;
 }
 
+/** 'ferplus:/data/ferplus:test:mode=plurality' -> 'ferplus:/data/ferplus'. */
+export function datasetRoot(spec: string): string {
+  try {
+    const p = parseSpec(spec);
+    return `${p.adapter}:${p.path}`;
+  } catch {
+    return spec; // hand-built datasets in tests may use free-form specs
+  }
+}
+
 interface Work {
   item: DatasetItem;
   sig: string;
@@ -67,7 +78,9 @@ async function decodeAll(items: DatasetItem[], concurrency: number): Promise<Arr
 /** Features of every item of `dataset` under `encoder`; computes and caches what the cache lacks. */
 export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: FeatureOptions = {}): Promise<Features> {
   const t0 = performance.now();
-  const key = { spec: dataset.spec, encoder: encoder.name, preprocessHash: preprocessHash(encoder.preprocess), weightsHash: encoder.weightsHash };
+  // Keyed by the dataset root, not the full spec: splits and label modes of one dataset share its features (an
+  // item's pixels depend only on its id, source and box, which the per-item signature covers).
+  const key = { spec: datasetRoot(dataset.spec), encoder: encoder.name, preprocessHash: preprocessHash(encoder.preprocess), weightsHash: encoder.weightsHash };
   const dir = entryDir(opts.cacheDir ?? defaultCacheDir(), key);
   const views: View[] = opts.flip ? ['orig', 'flip'] : ['orig'];
   const stores = new Map<View, EntryStore>(views.map((v) => [v, EntryStore.open(dir, v, encoder.dim)]));
@@ -86,7 +99,7 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
   let interrupted = false;
   let computed = 0;
   if (work.length) {
-    writeMeta(dir, { ...key, dim: encoder.dim, preprocess: encoder.preprocess, weights: encoder.weightsPath, items: dataset.items.length, created: new Date().toISOString() });
+    writeMeta(dir, { ...key, firstSpec: dataset.spec, dim: encoder.dim, preprocess: encoder.preprocess, weights: encoder.weightsPath, items: dataset.items.length, created: new Date().toISOString() });
     const shardSize = opts.shardSize ?? 1024;
     const bar = new Progress(work.length, opts.label ?? `${encoder.name} ${dataset.spec}`, { silent: !opts.progress });
     let failures = 0;

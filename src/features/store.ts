@@ -47,13 +47,14 @@ export function entryDir(root: string, key: EntryKey): string {
   return join(root, safe, entryId(key));
 }
 
-/** Identity of an item's pixels: changes when the file (size, mtime), the pixels or the face box change. */
+/** Identity of an item's pixels: changes when the file (path, size, mtime), the pixels or the face box change. */
 export function itemSignature(item: DatasetItem): string {
   const box = item.box ? `|${item.box.x},${item.box.y},${item.box.width},${item.box.height}` : '';
   if (item.source.kind === 'file') {
+    const where = createHash('sha1').update(item.source.path).digest('hex').slice(0, 8);
     try {
       const st = statSync(item.source.path);
-      return `f${st.size}-${Math.round(st.mtimeMs)}${box}`;
+      return `f${where}-${st.size}-${Math.round(st.mtimeMs)}${box}`;
     } catch {
       return `missing${box}`;
     }

@@ -1,0 +1,148 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { execSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { openDataset } from '../../data/index.js';
+import { createEncoder, DEFAULT_ENCODER } from '../../encoders/registry.js';
+import { loadPreprocess } from '../../encoders/preprocess.js';
+import { labelledFeatures, type LabelledSet } from '../../features/labelled.js';
+import { defaultCacheDir } from '../../features/store.js';
+import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
+import { invalidParameter } from '../../errors.js';
+
+const usage = `Usage: cafe probe --train SPEC --valid SPEC --target SPEC [--target SPEC ...] [options]
+
+Linear probe (logistic regression, trained with libtorch) on cached frozen features: trains on --train, picks the
+weight decay on --valid only, reports accuracy and balanced accuracy on every --target. Features are standardised
+with the training set's statistics. Targets without some classes (CK+48 has no neutral) are scored with the 7-way
+argmax: predicting an absent class counts as an error.
+
+Options:
+  --encoder E       encoder (default ${DEFAULT_ENCODER}); features come from the cache, missing ones are computed
+  --preprocess P    preprocessing override (clip | cafe | faceres | JSON path)
+  --wd LIST         weight decays to try, comma-separated (default 0,1e-5,1e-4,1e-3,1e-2,1e-1)
+  --steps N         full-batch Adam steps per fit (default 300)
+  --lr X            peak learning rate (default 0.01)
+  --seed N          initialisation seed (default 0)
+  --cache-dir DIR   feature cache root (default $CAFE_CACHE_DIR or .cache/cafe/features)
+  --out PREFIX      also write PREFIX.json and PREFIX.md (e.g. bench/results/probe)
+  --json            print the result as JSON`;
+
+const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
+
+export const probe: Command = {
+  name: ['probe'],
+  summary: 'linear probe on cached encoder features: train on one dataset, score accuracy on others',
+  usage,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        encoder: { type: 'string', default: DEFAULT_ENCODER },
+        preprocess: { type: 'string' },
+        train: { type: 'string' },
+        valid: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        wd: { type: 'string' },
+        steps: { type: 'string' },
+        lr: { type: 'string' },
+        seed: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    if (!values.train || !values.valid || !values.target?.length) {
+      console.error(usage);
+      return 2;
+    }
+    const weightDecays = values.wd?.split(',').map(Number);
+    if (weightDecays?.some((x) => !(x >= 0))) throw invalidParameter('--wd', 'comma-separated numbers >= 0', values.wd);
+    const { trainProbe, predict, score } = await import('../../features/probe.js'); // loads libtorch only here
+    const t0 = performance.now();
+    const encoder = await createEncoder(values.encoder, { preprocess: values.preprocess ? loadPreprocess(values.preprocess) : undefined });
+    const cacheDir = values['cache-dir'] ?? defaultCacheDir();
+    const load = async (spec: string): Promise<LabelledSet> => {
+      const ds = await openDataset(spec);
+      const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true });
+      console.error(`${ds.spec}: ${s.labels.length} labelled items (${s.cache.hits} cached, ${s.cache.computed} computed, ${s.dropped} dropped) in ${s.cache.seconds.toFixed(1)}s`);
+      return s;
+    };
+    let train: LabelledSet, valid: LabelledSet, targets: LabelledSet[];
+    try {
+      train = await load(values.train);
+      valid = await load(values.valid);
+      targets = [];
+      for (const t of values.target) targets.push(await load(t));
+    } finally {
+      await encoder.dispose();
+    }
+    const tLoad = performance.now();
+    const p = trainProbe(train, valid, {
+      weightDecays,
+      steps: values.steps ? Number(values.steps) : undefined,
+      lr: values.lr ? Number(values.lr) : undefined,
+      seed: values.seed ? Number(values.seed) : undefined,
+      onFit: (wd, acc, s) => console.error(`  weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
+    });
+    const tTrain = performance.now();
+    const rows = [valid, ...targets].map((set) => {
+      const sc = score(predict(p, set.features), set.labels);
+      const missing = EXPRESSIONS.filter((e) => !set.classes.includes(e));
+      return {
+        target: set.spec,
+        role: set === valid ? 'valid (model selection)' : 'target',
+        n: sc.n,
+        accuracy: sc.accuracy,
+        balancedAccuracy: sc.balancedAccuracy,
+        classes: set.classes.length,
+        note: missing.length ? `no ${missing.join('/')} in this set: ${NUM_CLASSES}-way argmax, predicting ${missing.join('/')} counts as an error; balanced accuracy over its ${set.classes.length} classes` : '',
+        perClassRecall: Object.fromEntries(EXPRESSIONS.map((e, c) => [e, sc.perClassRecall[c]])),
+      };
+    });
+    let commit = 'unknown';
+    try {
+      commit = execSync('git rev-parse HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      /* not a git checkout */
+    }
+    const result = {
+      command: `cafe probe ${argv.join(' ')}`,
+      commit,
+      date: new Date().toISOString(),
+      encoder: { name: encoder.name, dim: encoder.dim, weightsHash: encoder.weightsHash },
+      train: { spec: train.spec, n: train.labels.length },
+      valid: { spec: valid.spec, n: valid.labels.length },
+      chosenWeightDecay: p.weightDecay,
+      grid: p.grid,
+      results: rows,
+      seconds: { features: (tLoad - t0) / 1000, train: (tTrain - tLoad) / 1000 },
+    };
+    const md = [
+      `# Linear probe: ${encoder.name} features (${encoder.dim}-d)`,
+      '',
+      `Train: \`${train.spec}\` (${train.labels.length} images); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
+      '',
+      '| target | n | accuracy % | balanced accuracy % | note |',
+      '|---|---:|---:|---:|---|',
+      ...rows.map((r) => `| \`${r.target}\`${r.role === 'target' ? '' : ' (valid)'} | ${r.n} | ${pct(r.accuracy)} | ${pct(r.balancedAccuracy)} | ${r.note} |`),
+      '',
+      'Weight-decay grid (validation accuracy): ' + p.grid.map((g) => `${g.weightDecay}: ${pct(g.validAccuracy)}%`).join(', '),
+      '',
+      `Features loaded in ${result.seconds.features.toFixed(1)} s, probe trained in ${result.seconds.train.toFixed(1)} s.`,
+      '',
+      `Command: \`${result.command}\`  `,
+      `Commit: \`${commit}\`, ${result.date}`,
+      '',
+    ].join('\n');
+    if (values.out) {
+      mkdirSync(dirname(values.out), { recursive: true });
+      writeFileSync(`${values.out}.json`, JSON.stringify(result, null, 2) + '\n');
+      writeFileSync(`${values.out}.md`, md);
+    }
+    console.log(values.json ? JSON.stringify(result, null, 2) : md);
+    return 0;
+  },
+};

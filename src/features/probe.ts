@@ -1,0 +1,183 @@
+// Linear probe: multinomial logistic regression on cached frozen features, trained in the torch core (libtorch).
+// It measures how much expression information an encoder's features carry, before any CAFE training: train on one
+// dataset, pick the L2 strength on that dataset's validation split only, score any list of targets.
+import * as torch from '../torch/index.js';
+import { invalidParameter } from '../errors.js';
+import { NUM_CLASSES } from '../labels.js';
+
+/** Features with class indices in EXPRESSIONS order. */
+export interface LabelledFeatures {
+  features: Float32Array; // [N, D]
+  labels: Int32Array; // [N], 0..6
+  dim: number;
+}
+
+export interface ProbeConfig {
+  /** L2 coefficients tried (gradient += wd * w); chosen by validation accuracy. Default 0 and 1e-5 .. 1e-1. */
+  weightDecays?: number[];
+  /** Full-batch Adam steps per fit (default 300: the loss has flattened by then on FER-sized sets). */
+  steps?: number;
+  /** Peak learning rate, cosine-decayed to 0 (default 0.01, for standardised features). */
+  lr?: number;
+  /** libtorch seed for the initial weights (default 0). */
+  seed?: number;
+  /** Called after each fit, for progress output. */
+  onFit?: (wd: number, validAccuracy: number, seconds: number) => void;
+}
+
+export interface Probe {
+  dim: number;
+  /** Train statistics the features are standardised with. */
+  mean: Float32Array; // [D]
+  std: Float32Array; // [D]
+  weight: Float32Array; // [C, D]
+  bias: Float32Array; // [C]
+  weightDecay: number;
+  /** Validation accuracy of every weight decay tried. */
+  grid: Array<{ weightDecay: number; validAccuracy: number; trainLoss: number }>;
+}
+
+export interface ProbeScore {
+  n: number;
+  accuracy: number;
+  /** Mean per-class recall over the classes present in the set. */
+  balancedAccuracy: number;
+  perClassRecall: Array<number | null>; // [C], null for classes absent from the set
+  confusion: number[][]; // [true C][predicted C]
+}
+
+/** Per-dimension mean and std over rows (std floored so constant dimensions do not blow up). */
+export function featureStats(x: Float32Array, dim: number): { mean: Float32Array; std: Float32Array } {
+  const n = x.length / dim;
+  const mean = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  for (let i = 0; i < n; i++) {
+    const o = i * dim;
+    for (let d = 0; d < dim; d++) {
+      const v = x[o + d];
+      mean[d] += v;
+      sq[d] += v * v;
+    }
+  }
+  const m = new Float32Array(dim);
+  const s = new Float32Array(dim);
+  for (let d = 0; d < dim; d++) {
+    m[d] = mean[d] / n;
+    s[d] = Math.sqrt(Math.max(sq[d] / n - m[d] * m[d], 0)) || 1;
+    if (s[d] < 1e-6) s[d] = 1;
+  }
+  return { mean: m, std: s };
+}
+
+export function standardise(x: Float32Array, mean: Float32Array, std: Float32Array): Float32Array {
+  const dim = mean.length;
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const d = i % dim;
+    out[i] = (x[i] - mean[d]) / std[d];
+  }
+  return out;
+}
+
+/** Argmax class of each row under the probe (plain TypeScript: scoring needs no libtorch). */
+export function predict(probe: Pick<Probe, 'dim' | 'mean' | 'std' | 'weight' | 'bias'>, features: Float32Array): Int32Array {
+  const D = probe.dim;
+  const C = probe.bias.length;
+  const n = features.length / D;
+  const out = new Int32Array(n);
+  const z = new Float32Array(D);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < D; d++) z[d] = (features[i * D + d] - probe.mean[d]) / probe.std[d];
+    let best = -Infinity;
+    for (let c = 0; c < C; c++) {
+      let s = probe.bias[c];
+      const w = c * D;
+      for (let d = 0; d < D; d++) s += probe.weight[w + d] * z[d];
+      if (s > best) {
+        best = s;
+        out[i] = c;
+      }
+    }
+  }
+  return out;
+}
+
+export function score(pred: Int32Array, labels: Int32Array, classes = NUM_CLASSES): ProbeScore {
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    confusion[labels[i]][pred[i]]++;
+    if (labels[i] === pred[i]) correct++;
+  }
+  const perClassRecall = confusion.map((row, c) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total ? row[c] / total : null;
+  });
+  const present = perClassRecall.filter((r): r is number => r !== null);
+  return {
+    n: labels.length,
+    accuracy: labels.length ? correct / labels.length : NaN,
+    balancedAccuracy: present.length ? present.reduce((a, b) => a + b, 0) / present.length : NaN,
+    perClassRecall,
+    confusion,
+  };
+}
+
+function checkSet(s: LabelledFeatures, name: string): void {
+  if (s.features.length !== s.labels.length * s.dim) throw invalidParameter(`${name}.features`, `${s.labels.length} x ${s.dim} floats`, s.features.length);
+  for (const l of s.labels) if (!(l >= 0 && l < NUM_CLASSES)) throw invalidParameter(`${name}.labels`, `class indices 0..${NUM_CLASSES - 1}`, l);
+}
+
+/** One full-batch fit; returns weights [C, D], bias [C] and the final training loss. */
+function fit(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: number, lr: number, seed: number) {
+  torch.manualSeed(seed);
+  const lin = new torch.nn.Linear(dim, NUM_CLASSES);
+  const opt = new torch.optim.Adam(lin.parameters(), { lr, weightDecay: wd });
+  let loss = NaN;
+  for (let s = 0; s < steps; s++) {
+    opt.lr = lr * 0.5 * (1 + Math.cos((Math.PI * s) / steps));
+    loss = torch.tidy(() => {
+      opt.zeroGrad();
+      const l = torch.crossEntropy(lin.forward(x), y);
+      l.backward();
+      opt.step();
+      return l.item();
+    });
+  }
+  const [w, b] = lin.parameters();
+  const out = { weight: w.data<'float32'>() as Float32Array, bias: b.data<'float32'>() as Float32Array, loss };
+  opt.dispose();
+  for (const p of lin.parameters()) p.dispose();
+  return out;
+}
+
+/** Trains on `train`, chooses the weight decay by accuracy on `valid`, refits nothing (the chosen fit is kept). */
+export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg: ProbeConfig = {}): Probe {
+  checkSet(train, 'train');
+  checkSet(valid, 'valid');
+  if (valid.dim !== train.dim) throw invalidParameter('valid.dim', `${train.dim} (as train)`, valid.dim);
+  const grid = cfg.weightDecays ?? [0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
+  const steps = cfg.steps ?? 300;
+  const lr = cfg.lr ?? 0.01;
+  const { mean, std } = featureStats(train.features, train.dim);
+  const x = torch.tensor(standardise(train.features, mean, std), [train.labels.length, train.dim]); // [N, D]
+  const y = torch.tensor(BigInt64Array.from(train.labels, (v) => BigInt(v)), [train.labels.length], 'int64'); // [N]
+  let best: Probe | undefined;
+  const results: Probe['grid'] = [];
+  try {
+    for (const wd of grid) {
+      const t0 = performance.now();
+      const f = fit(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0);
+      const candidate: Probe = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, weightDecay: wd, grid: results };
+      const validAccuracy = score(predict(candidate, valid.features), valid.labels).accuracy;
+      results.push({ weightDecay: wd, validAccuracy, trainLoss: f.loss });
+      cfg.onFit?.(wd, validAccuracy, (performance.now() - t0) / 1000);
+      // Ties go to the stronger regulariser (later in an increasing grid): simpler model, same validation score.
+      if (!best || validAccuracy >= results.find((r) => r.weightDecay === best!.weightDecay)!.validAccuracy) best = candidate;
+    }
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+  return best!;
+}
