@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { doctor } from './doctor.js';
 import { dataInspect } from './data-inspect.js';
 import { featuresExtract } from './features-extract.js';
+import { probe } from './probe.js';
 
 /** Every CLI subcommand; add one line per new command file. */
-export const commands: Command[] = [doctor, dataInspect, featuresExtract];
+export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe];
