@@ -31,7 +31,7 @@ export class Progress {
   readonly total: number;
   readonly label: string;
   private n = 0;
-  private readonly start = Date.now();
+  private readonly start = performance.now();
   private lastDraw = 0;
   private extra = '';
   private finished = false;
@@ -75,7 +75,7 @@ export class Progress {
 
   /** One status line: label, bar, count/total, rate, elapsed or ETA, extra text. */
   line(final = false): string {
-    const elapsed = (Date.now() - this.start) / 1000;
+    const elapsed = (performance.now() - this.start) / 1000;
     const rate = elapsed > 0 ? this.n / elapsed : NaN;
     const frac = this.total > 0 ? Math.min(1, this.n / this.total) : 1;
     const width = 24;
