@@ -3,3 +3,4 @@
 export { EXPRESSIONS, NUM_CLASSES, expressionIndex } from './labels.js';
 export type { Expression } from './labels.js';
 export { CafeError, invalidParameter } from './errors.js';
+export { openDataset, parseSpec, adapterNames } from './data/index.js';
