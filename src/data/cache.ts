@@ -125,6 +125,12 @@ async function buildCache(dataset: Dataset, image: ImageOptions, key: string, da
   await fh.close();
   progress.done(failed.length ? `${failed.length} skipped` : '');
   failed.sort((a, b) => a.row - b.row);
+  if (failed.length && opts.progress !== false) {
+    // Say what was skipped, not just how many: the user may want to fix or delete those files.
+    const lines = failed.slice(0, 10).map((f) => `  skipped ${f.id}: ${f.reason}`);
+    if (failed.length > 10) lines.push(`  ... ${failed.length - 10} more (ImageCache.failed lists all)`);
+    process.stderr.write(`cache ${dataset.name}: ${failed.length} of ${items.length} images skipped\n${lines.join('\n')}\n`);
+  }
   const index: CacheIndex = { version: FORMAT_VERSION, key, spec: dataset.spec, size: image.size, image, ids: items.map((it) => it.id), failed };
   await writeFile(tmpIndex, JSON.stringify(index));
   // Data first, index last: an index on disk always describes a complete data file.
