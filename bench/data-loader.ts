@@ -5,7 +5,7 @@
 // Writes bench/results/data-loader.{json,md}.
 import { execSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDataset } from '../src/data/index.js';
@@ -32,6 +32,7 @@ async function runEpoch(loader: DataLoader, epoch: number): Promise<{ images: nu
   return { images, seconds: (performance.now() - t0) / 1000 };
 }
 
+const loadBefore = loadavg()[0];
 const cacheDir = await mkdtemp(join(tmpdir(), 'cafe-bench-cache-'));
 try {
   const tOpen = performance.now();
@@ -58,7 +59,7 @@ try {
     command: `node --import tsx bench/data-loader.ts --spec ${values.spec} --size ${size} --batch ${batchSize} --epochs ${warmEpochs}`,
     commit,
     date: new Date().toISOString(),
-    machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? '?', node: process.version, uvThreadpool: process.env.UV_THREADPOOL_SIZE ?? '4 (default)' },
+    machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? '?', node: process.version, uvThreadpool: process.env.UV_THREADPOOL_SIZE ?? '4 (default)', loadAverage1m: { before: +loadBefore.toFixed(2), after: +loadavg()[0].toFixed(2) } },
     spec: dataset.spec,
     items: dataset.items.length,
     cachedItems: coldEpoch.images,
@@ -79,7 +80,7 @@ try {
     '',
     `Commit: \`${commit}\` — ${result.date}`,
     '',
-    `Machine: ${result.machine.cpus} CPUs (${result.machine.model}), Node ${result.machine.node}, UV_THREADPOOL_SIZE ${result.machine.uvThreadpool}`,
+    `Machine: ${result.machine.cpus} CPUs (${result.machine.model}), Node ${result.machine.node}, UV_THREADPOOL_SIZE ${result.machine.uvThreadpool}; 1-min load average ${result.machine.loadAverage1m.before} before, ${result.machine.loadAverage1m.after} after (the machine is shared: a load above the CPU count means other jobs took CPU from this run)`,
     '',
     `Dataset: \`${result.spec}\` — ${result.items} items, ${result.skippedByCache} skipped by the cache build; ${size}x${size}, batch ${batchSize}; augmentation: ${result.augmentation}; normalisation ImageNet mean/std.`,
     '',
