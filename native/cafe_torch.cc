@@ -13,51 +13,61 @@ namespace {
 
 std::atomic<int64_t> g_live{0};
 
-class NativeTensor;
-Napi::FunctionReference* g_tensor_ctor = nullptr;
 Napi::FunctionReference* g_generator_ctor = nullptr;
 
 // ---------------------------------------------------------------------------------------------------------------------
-// Tensor handle. Owns one reference to an at::Tensor; dispose() drops it deterministically, the GC finaliser otherwise.
-// V8 cannot see libtorch memory, so each handle reports its storage size as external memory: GC pressure then tracks
-// native allocations even when callers forget to dispose.
-class NativeTensor : public Napi::ObjectWrap<NativeTensor> {
- public:
-  static Napi::Function Init(Napi::Env env) {
-    return DefineClass(env, "NativeTensor", {});
-  }
-  explicit NativeTensor(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeTensor>(info) {
-    if (info.Length() == 1 && info[0].IsExternal()) {
-      Set(info.Env(), std::move(*info[0].As<Napi::External<at::Tensor>>().Data()));
-    }
-  }
-  ~NativeTensor() override { Release(nullptr); }
-
-  void Set(Napi::Env env, at::Tensor t) {
-    tensor_ = std::move(t);
-    if (tensor_.defined()) {
-      g_live++;
-      accounted_ = tensor_.has_storage() ? static_cast<int64_t>(tensor_.storage().nbytes()) : 0;
-      if (accounted_ > 0) Napi::MemoryManagement::AdjustExternalMemory(env, accounted_);
-    }
-  }
-  // env is null when called from the finaliser (adjusting external memory is not allowed there).
-  void Release(napi_env env) {
-    if (!tensor_.defined()) return;
-    tensor_ = at::Tensor();
-    g_live--;
-    if (env != nullptr && accounted_ > 0) {
-      int64_t ignored;
-      napi_adjust_external_memory(env, -accounted_, &ignored);
-    }
-    accounted_ = 0;
-  }
-  at::Tensor& tensor() { return tensor_; }
-
- private:
-  at::Tensor tensor_;
-  int64_t accounted_ = 0;
+// Tensor handles. JS holds a number: slot index + generation * 2^26 into a slot table here. Why not ObjectWrap: a
+// wrapped object owns small native allocations that Node frees only when the event loop turns, long after dispose();
+// interleaved with tensor storage they fragment the malloc heap, and a synchronous training loop grows without bound.
+// A slot table frees everything in dispose() itself. Stale handles fail the generation check ("was disposed").
+// V8 cannot see libtorch memory, so each live handle reports its storage size as external memory (GC pressure).
+constexpr double kGenMul = 67108864.0;  // 2^26 slots; generations wrap at 2^26
+struct Slot {
+  at::Tensor tensor;
+  uint32_t gen = 0;
+  int64_t accounted = 0;
 };
+std::vector<Slot> g_slots;
+std::vector<uint32_t> g_free;
+
+double Register(Napi::Env env, at::Tensor t) {
+  uint32_t slot;
+  if (!g_free.empty()) {
+    slot = g_free.back();
+    g_free.pop_back();
+  } else {
+    slot = static_cast<uint32_t>(g_slots.size());
+    if (slot >= static_cast<uint32_t>(kGenMul)) throw Napi::Error::New(env, "Too many live tensors (2^26): dispose tensors or use tidy()");
+    g_slots.emplace_back();
+  }
+  Slot& s = g_slots[slot];
+  s.tensor = std::move(t);
+  s.accounted = s.tensor.has_storage() ? static_cast<int64_t>(s.tensor.storage().nbytes()) : 0;
+  if (s.accounted > 0) Napi::MemoryManagement::AdjustExternalMemory(env, s.accounted);
+  g_live++;
+  return static_cast<double>(slot) + static_cast<double>(s.gen) * kGenMul;
+}
+
+Slot* Find(double id) {
+  if (!(id >= 0)) return nullptr;
+  double gen = std::floor(id / kGenMul);
+  double slot = id - gen * kGenMul;
+  if (slot >= static_cast<double>(g_slots.size())) return nullptr;
+  Slot& s = g_slots[static_cast<size_t>(slot)];
+  if (s.gen != static_cast<uint32_t>(gen) || !s.tensor.defined()) return nullptr;
+  return &s;
+}
+
+void Release(Napi::Env env, double id) {
+  Slot* s = Find(id);
+  if (!s) return;
+  s->tensor = at::Tensor();
+  s->gen = (s->gen + 1) % static_cast<uint32_t>(kGenMul);
+  if (s->accounted > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -s->accounted);
+  s->accounted = 0;
+  g_free.push_back(static_cast<uint32_t>(s - g_slots.data()));
+  g_live--;
+}
 
 class NativeGenerator : public Napi::ObjectWrap<NativeGenerator> {
  public:
@@ -79,25 +89,15 @@ class NativeGenerator : public Napi::ObjectWrap<NativeGenerator> {
 
 [[noreturn]] void TypeFail(Napi::Env env, const std::string& msg) { throw Napi::TypeError::New(env, msg); }
 
-at::Tensor& T(const Napi::CallbackInfo& info, size_t i, const char* name = "tensor") {
-  Napi::Env env = info.Env();
-  if (i >= info.Length() || !info[i].IsObject() || !info[i].As<Napi::Object>().InstanceOf(g_tensor_ctor->Value())) {
-    TypeFail(env, std::string("Expected a tensor for ") + name);
-  }
-  NativeTensor* nt = NativeTensor::Unwrap(info[i].As<Napi::Object>());
-  if (!nt->tensor().defined()) TypeFail(env, std::string("Tensor ") + name + " was disposed and cannot be used");
-  return nt->tensor();
-}
-
-bool IsTensor(const Napi::Value& v) {
-  return v.IsObject() && v.As<Napi::Object>().InstanceOf(g_tensor_ctor->Value());
-}
-
 at::Tensor& TV(Napi::Env env, const Napi::Value& v, const char* name) {
-  if (!IsTensor(v)) TypeFail(env, std::string("Expected a tensor for ") + name);
-  NativeTensor* nt = NativeTensor::Unwrap(v.As<Napi::Object>());
-  if (!nt->tensor().defined()) TypeFail(env, std::string("Tensor ") + name + " was disposed and cannot be used");
-  return nt->tensor();
+  if (!v.IsNumber()) TypeFail(env, std::string("Expected a tensor for ") + name);
+  Slot* s = Find(v.As<Napi::Number>().DoubleValue());
+  if (!s) TypeFail(env, std::string("Tensor ") + name + " was disposed and cannot be used");
+  return s->tensor;
+}
+at::Tensor& T(const Napi::CallbackInfo& info, size_t i, const char* name = "tensor") {
+  if (i >= info.Length()) TypeFail(info.Env(), std::string("Expected a tensor for ") + name);
+  return TV(info.Env(), info[i], name);
 }
 
 c10::optional<at::Tensor> OptT(const Napi::CallbackInfo& info, size_t i, const char* name) {
@@ -179,9 +179,7 @@ std::string DTypeName(at::ScalarType t) {
 
 Napi::Value Wrap(Napi::Env env, at::Tensor t) {
   if (!t.defined()) return env.Undefined();
-  at::Tensor* heap = new at::Tensor(std::move(t));
-  Napi::External<at::Tensor> ext = Napi::External<at::Tensor>::New(env, heap, [](Napi::Env, at::Tensor* p) { delete p; });
-  return g_tensor_ctor->New({ext});
+  return Napi::Number::New(env, Register(env, std::move(t)));
 }
 
 // JS numbers carry no int/float distinction: integer values become int64 scalars, so `intTensor + 1` stays integral
@@ -190,7 +188,10 @@ at::Scalar Sc(double v) {
   if (std::floor(v) == v && std::fabs(v) < 9.007199254740992e15) return at::Scalar(static_cast<int64_t>(v));
   return at::Scalar(v);
 }
-bool IsNum(const Napi::CallbackInfo& info, size_t i) { return i < info.Length() && info[i].IsNumber(); }
+// Tensor handles are numbers too, so ops that take "tensor or scalar" get an explicit flag argument saying which.
+bool ScalarFlag(const Napi::CallbackInfo& info, size_t flag) {
+  return flag < info.Length() && info[flag].IsBoolean() && info[flag].As<Napi::Boolean>().Value();
+}
 double NumAt(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().DoubleValue(); }
 
 // Every exported function runs inside this guard: libtorch reports errors as c10::Error, which must not escape.
@@ -333,14 +334,15 @@ Napi::Value Item(const Napi::CallbackInfo& info) {
   if (t.numel() != 1) TypeFail(info.Env(), "item() needs a tensor with one element, got " + std::to_string(t.numel()));
   return Napi::Number::New(info.Env(), t.item<double>());
 }
+// dispose(id): idempotent; a stale or already-released handle is a no-op (the GC may race an explicit dispose).
 Napi::Value Dispose(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !IsTensor(info[0])) TypeFail(info.Env(), "Expected a tensor");
-  NativeTensor::Unwrap(info[0].As<Napi::Object>())->Release(info.Env());
+  if (info.Length() < 1 || !info[0].IsNumber()) TypeFail(info.Env(), "Expected a tensor");
+  Release(info.Env(), info[0].As<Napi::Number>().DoubleValue());
   return info.Env().Undefined();
 }
 Napi::Value IsDisposed(const Napi::CallbackInfo& info) {
-  if (info.Length() < 1 || !IsTensor(info[0])) TypeFail(info.Env(), "Expected a tensor");
-  return Napi::Boolean::New(info.Env(), !NativeTensor::Unwrap(info[0].As<Napi::Object>())->tensor().defined());
+  if (info.Length() < 1 || !info[0].IsNumber()) TypeFail(info.Env(), "Expected a tensor");
+  return Napi::Boolean::New(info.Env(), Find(info[0].As<Napi::Number>().DoubleValue()) == nullptr);
 }
 Napi::Value LiveTensors(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(g_live.load())); }
 Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
@@ -367,23 +369,23 @@ Napi::Value To(const Napi::CallbackInfo& info) {
 Napi::Value Add(const Napi::CallbackInfo& info) {
   at::Tensor& a = T(info, 0, "a");
   double alpha = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
-  if (IsNum(info, 1)) return Wrap(info.Env(), at::add(a, Sc(NumAt(info, 1)), Sc(alpha)));
+  if (ScalarFlag(info, 3)) return Wrap(info.Env(), at::add(a, Sc(NumAt(info, 1)), Sc(alpha)));
   return Wrap(info.Env(), at::add(a, TV(info.Env(), info[1], "b"), Sc(alpha)));
 }
 Napi::Value Sub(const Napi::CallbackInfo& info) {
   at::Tensor& a = T(info, 0, "a");
   double alpha = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
-  if (IsNum(info, 1)) return Wrap(info.Env(), at::sub(a, Sc(NumAt(info, 1)), Sc(alpha)));
+  if (ScalarFlag(info, 3)) return Wrap(info.Env(), at::sub(a, Sc(NumAt(info, 1)), Sc(alpha)));
   return Wrap(info.Env(), at::sub(a, TV(info.Env(), info[1], "b"), Sc(alpha)));
 }
 Napi::Value Mul(const Napi::CallbackInfo& info) {
   at::Tensor& a = T(info, 0, "a");
-  if (IsNum(info, 1)) return Wrap(info.Env(), at::mul(a, Sc(NumAt(info, 1))));
+  if (ScalarFlag(info, 2)) return Wrap(info.Env(), at::mul(a, Sc(NumAt(info, 1))));
   return Wrap(info.Env(), at::mul(a, TV(info.Env(), info[1], "b")));
 }
 Napi::Value Div(const Napi::CallbackInfo& info) {
   at::Tensor& a = T(info, 0, "a");
-  if (IsNum(info, 1)) return Wrap(info.Env(), at::div(a, Sc(NumAt(info, 1))));
+  if (ScalarFlag(info, 2)) return Wrap(info.Env(), at::div(a, Sc(NumAt(info, 1))));
   return Wrap(info.Env(), at::div(a, TV(info.Env(), info[1], "b")));
 }
 Napi::Value Pow(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::pow(T(info, 0), Num(info, 1, "exponent"))); }
@@ -411,7 +413,7 @@ UNARY(LogicalNot, at::logical_not(x))
 #define COMPARE(NAME, OP) \
   Napi::Value NAME(const Napi::CallbackInfo& info) {                                 \
     at::Tensor& a = T(info, 0, "a");                                                   \
-    if (IsNum(info, 1)) return Wrap(info.Env(), OP(a, Sc(NumAt(info, 1))));            \
+    if (ScalarFlag(info, 2)) return Wrap(info.Env(), OP(a, Sc(NumAt(info, 1))));               \
     return Wrap(info.Env(), OP(a, TV(info.Env(), info[1], "b")));                      \
   }
 COMPARE(Eq, at::eq)
@@ -425,7 +427,7 @@ COMPARE(Le, at::le)
 Napi::Value Where(const Napi::CallbackInfo& info) {
   at::Tensor& c = T(info, 0, "condition");
   at::Tensor& a = T(info, 1, "a");
-  if (IsNum(info, 2)) return Wrap(info.Env(), at::where(c, a, Sc(NumAt(info, 2))));
+  if (ScalarFlag(info, 3)) return Wrap(info.Env(), at::where(c, a, Sc(NumAt(info, 2))));
   return Wrap(info.Env(), at::where(c, a, TV(info.Env(), info[2], "b")));
 }
 Napi::Value MaskedFill(const Napi::CallbackInfo& info) {
@@ -555,12 +557,12 @@ Napi::Value Argmax(const Napi::CallbackInfo& info) {
 Napi::Value AddInPlace(const Napi::CallbackInfo& info) {
   at::Tensor& t = T(info, 0);
   double alpha = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 1.0;
-  if (IsNum(info, 1)) t.add_(Sc(NumAt(info, 1)), Sc(alpha)); else t.add_(TV(info.Env(), info[1], "other"), Sc(alpha));
+  if (ScalarFlag(info, 3)) t.add_(Sc(NumAt(info, 1)), Sc(alpha)); else t.add_(TV(info.Env(), info[1], "other"), Sc(alpha));
   return info[0];
 }
 Napi::Value MulInPlace(const Napi::CallbackInfo& info) {
   at::Tensor& t = T(info, 0);
-  if (IsNum(info, 1)) t.mul_(Sc(NumAt(info, 1))); else t.mul_(TV(info.Env(), info[1], "other"));
+  if (ScalarFlag(info, 2)) t.mul_(Sc(NumAt(info, 1))); else t.mul_(TV(info.Env(), info[1], "other"));
   return info[0];
 }
 Napi::Value CopyInPlace(const Napi::CallbackInfo& info) { T(info, 0, "dst").copy_(T(info, 1, "src")); return info[0]; }
@@ -672,11 +674,8 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 #define EXPORT(NAME, FN) exports.Set(NAME, Napi::Function::New(env, Guarded<FN>, NAME))
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function tensor = NativeTensor::Init(env);
-  g_tensor_ctor = new Napi::FunctionReference(Napi::Persistent(tensor));
   Napi::Function gen = NativeGenerator::Init(env);
   g_generator_ctor = new Napi::FunctionReference(Napi::Persistent(gen));
-  exports.Set("NativeTensor", tensor);
   exports.Set("NativeGenerator", gen);
 
   EXPORT("fromBuffer", FromBuffer);

@@ -1,13 +1,11 @@
 // Type of the libtorch addon's exports (native/cafe_torch.cc). Handles are opaque; src/torch/tensor.ts wraps them.
-export interface NativeTensorHandle {
-  readonly __brand: 'NativeTensor';
-}
+/** A tensor handle: a number (slot + generation) into the addon's table; stale handles fail as 'disposed'. */
+export type NativeTensorHandle = number & { readonly __brand?: 'NativeTensor' };
 export interface NativeGeneratorHandle {
   readonly __brand: 'NativeGenerator';
 }
 type H = NativeTensorHandle;
 type G = NativeGeneratorHandle | undefined;
-type Other = H | number;
 
 export interface NativeBinding {
   fromBuffer(data: ArrayBufferView, shape: number[], dtype: string): H;
@@ -42,10 +40,10 @@ export interface NativeBinding {
   contiguous(t: H): H;
   to(t: H, device: string | null, dtype: string | null): H;
 
-  add(a: H, b: Other, alpha?: number): H;
-  sub(a: H, b: Other, alpha?: number): H;
-  mul(a: H, b: Other): H;
-  div(a: H, b: Other): H;
+  add(a: H, b: number, alpha: number, bIsScalar: boolean): H;
+  sub(a: H, b: number, alpha: number, bIsScalar: boolean): H;
+  mul(a: H, b: number, bIsScalar: boolean): H;
+  div(a: H, b: number, bIsScalar: boolean): H;
   pow(a: H, e: number): H;
   clamp(a: H, lo: number | null, hi: number | null): H;
   neg(a: H): H;
@@ -58,13 +56,13 @@ export interface NativeBinding {
   tanh(a: H): H;
   sign(a: H): H;
   logicalNot(a: H): H;
-  eq(a: H, b: Other): H;
-  ne(a: H, b: Other): H;
-  gt(a: H, b: Other): H;
-  ge(a: H, b: Other): H;
-  lt(a: H, b: Other): H;
-  le(a: H, b: Other): H;
-  where(c: H, a: H, b: Other): H;
+  eq(a: H, b: number, bIsScalar: boolean): H;
+  ne(a: H, b: number, bIsScalar: boolean): H;
+  gt(a: H, b: number, bIsScalar: boolean): H;
+  ge(a: H, b: number, bIsScalar: boolean): H;
+  lt(a: H, b: number, bIsScalar: boolean): H;
+  le(a: H, b: number, bIsScalar: boolean): H;
+  where(c: H, a: H, b: number, bIsScalar: boolean): H;
   maskedFill(a: H, mask: H, value: number): H;
 
   matmul(a: H, b: H): H;
@@ -103,8 +101,8 @@ export interface NativeBinding {
   minDim(t: H, dim: number, keepdim: boolean): [H, H];
   argmax(t: H, dim?: number, keepdim?: boolean): H;
 
-  addInPlace(t: H, other: Other, alpha?: number): H;
-  mulInPlace(t: H, other: Other): H;
+  addInPlace(t: H, other: number, alpha: number, otherIsScalar: boolean): H;
+  mulInPlace(t: H, other: number, otherIsScalar: boolean): H;
   copyInPlace(dst: H, src: H): H;
   zeroInPlace(t: H): H;
   fillInPlace(t: H, v: number): H;

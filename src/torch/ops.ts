@@ -14,7 +14,9 @@ function operand(x: unknown, name: string): Operand {
   isTensor(x, name);
   return x;
 }
+// Native binary ops take (handle-or-number, isScalar): handles are numbers as well.
 const h = (x: Operand) => (typeof x === 'number' ? x : x.handle);
+const isNum = (x: Operand) => typeof x === 'number';
 function int(x: unknown, name: string): number {
   if (!Number.isInteger(x)) throw invalidParameter(name, 'an integer', x);
   return x as number;
@@ -40,19 +42,23 @@ function dims(t: Tensor, ds: number | number[] | undefined, name = 'dims'): numb
 
 export function add(a: Tensor, b: Operand, alpha = 1): Tensor {
   isTensor(a, 'a');
-  return T(native().add(a.handle, h(operand(b, 'b')), alpha));
+  const o = operand(b, 'b');
+  return T(native().add(a.handle, h(o), alpha, isNum(o)));
 }
 export function sub(a: Tensor, b: Operand, alpha = 1): Tensor {
   isTensor(a, 'a');
-  return T(native().sub(a.handle, h(operand(b, 'b')), alpha));
+  const o = operand(b, 'b');
+  return T(native().sub(a.handle, h(o), alpha, isNum(o)));
 }
 export function mul(a: Tensor, b: Operand): Tensor {
   isTensor(a, 'a');
-  return T(native().mul(a.handle, h(operand(b, 'b'))));
+  const o = operand(b, 'b');
+  return T(native().mul(a.handle, h(o), isNum(o)));
 }
 export function div(a: Tensor, b: Operand): Tensor {
   isTensor(a, 'a');
-  return T(native().div(a.handle, h(operand(b, 'b'))));
+  const o = operand(b, 'b');
+  return T(native().div(a.handle, h(o), isNum(o)));
 }
 export function pow(a: Tensor, exponent: number): Tensor {
   isTensor(a, 'a');
@@ -80,7 +86,8 @@ export const sign = unary('sign');
 export const logicalNot = unary('logicalNot');
 const compare = (name: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le') => (a: Tensor, b: Operand): Tensor => {
   isTensor(a, 'a');
-  return T(native()[name](a.handle, h(operand(b, 'b'))));
+  const o = operand(b, 'b');
+  return T(native()[name](a.handle, h(o), isNum(o)));
 };
 export const eq = compare('eq');
 export const ne = compare('ne');
@@ -93,7 +100,8 @@ export function where(condition: Tensor, a: Tensor, b: Operand): Tensor {
   isTensor(condition, 'condition');
   isTensor(a, 'a');
   if (condition.dtype !== 'bool') throw invalidParameter('condition', 'a bool tensor', condition.dtype);
-  return T(native().where(condition.handle, a.handle, h(operand(b, 'b'))));
+  const o = operand(b, 'b');
+  return T(native().where(condition.handle, a.handle, h(o), isNum(o)));
 }
 export function maskedFill(a: Tensor, mask: Tensor, value: number): Tensor {
   isTensor(a, 'input');
@@ -352,12 +360,14 @@ export function argmax(t: Tensor, d?: number, keepdim = false): Tensor {
 
 export function addInPlace(t: Tensor, other: Operand, alpha = 1): Tensor {
   isTensor(t, 'input');
-  native().addInPlace(t.handle, h(operand(other, 'other')), alpha);
+  const o = operand(other, 'other');
+  native().addInPlace(t.handle, h(o), alpha, isNum(o));
   return t;
 }
 export function mulInPlace(t: Tensor, other: Operand): Tensor {
   isTensor(t, 'input');
-  native().mulInPlace(t.handle, h(operand(other, 'other')));
+  const o = operand(other, 'other');
+  native().mulInPlace(t.handle, h(o), isNum(o));
   return t;
 }
 export function copyInPlace(dst: Tensor, src: Tensor): Tensor {

@@ -105,6 +105,9 @@ export function isGradEnabled(): boolean {
 // ---------------------------------------------------------------------------------------------------------------------
 // Tensor
 
+// Forgotten tensors are released when their JS object is collected; explicit dispose() unregisters first.
+const finalizer = new FinalizationRegistry<NativeTensorHandle>((h) => N?.dispose(h));
+
 export class Tensor {
   /** @internal */
   readonly handle: NativeTensorHandle;
@@ -112,6 +115,7 @@ export class Tensor {
   /** @internal Wraps a handle fresh from the addon; registers it with the current tidy scope. */
   constructor(handle: NativeTensorHandle) {
     this.handle = handle;
+    finalizer.register(this, handle, this);
     track(this);
   }
 
@@ -164,7 +168,8 @@ export class Tensor {
   }
   /** Releases the native memory now. Using the tensor afterwards throws. Idempotent. */
   dispose(): void {
-    if (!native().isDisposed(this.handle)) native().dispose(this.handle);
+    native().dispose(this.handle);
+    finalizer.unregister(this);
     for (const s of scopes) s.delete(this);
   }
 

@@ -105,7 +105,7 @@ export class BatchNorm2d extends Layer {
     const useBatchStats = this.training || !this.track;
     if (this.training && this.track) {
       const nbt = this.buffer('num_batches_tracked');
-      noGrad(() => native().addInPlace(nbt.handle, 1, 1));
+      noGrad(() => native().addInPlace(nbt.handle, 1, 1, true));
       if (this.momentum === null) momentum = 1 / nbt.item();
     }
     const affine = this.hasParam('weight');
