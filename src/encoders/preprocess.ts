@@ -168,15 +168,22 @@ export function preprocessImage(img: RgbImage, p: PreprocessConfig, out?: Float3
   const g = resizeGeometry(img.width, img.height, p);
   const geom = { ...g, outH: S, outW: S };
   const plane = S * S;
+  if (planes.length === 1) {
+    // Gray: resample once (into the last channel's slot), then normalise per channel from it.
+    const last = offset + 2 * plane;
+    resamplePlane(planes[0], img.height, img.width, geom, p.resize, target, last);
+    for (let c = 0; c < 3; c++) {
+      const mul = 1 / (p.scale * p.std[c]);
+      const add = -p.mean[c] / p.std[c];
+      const base = offset + c * plane;
+      for (let i = 0; i < plane; i++) target[base + i] = target[last + i] * mul + add;
+    }
+    return target;
+  }
   for (let c = 0; c < 3; c++) {
     const mul = 1 / (p.scale * p.std[c]);
     const add = -p.mean[c] / p.std[c];
-    const base = offset + c * plane;
-    if (planes.length === 1 && c > 0 && p.mean[c] === p.mean[0] && p.std[c] === p.std[0]) {
-      target.copyWithin(base, offset, offset + plane); // gray: same plane, same normalisation
-      continue;
-    }
-    resamplePlane(planes.length === 1 ? planes[0] : planes[c], img.height, img.width, geom, p.resize, target, base, mul, add);
+    resamplePlane(planes[c], img.height, img.width, geom, p.resize, target, offset + c * plane, mul, add);
   }
   return target;
 }

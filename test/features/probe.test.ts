@@ -1,0 +1,48 @@
+// Linear probe: scoring arithmetic, and a libtorch fit on separable synthetic features.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { featureStats, predict, score, trainProbe, type LabelledFeatures } from '../../src/features/probe.js';
+import { nativeAvailable } from '../../src/torch/index.js';
+
+test('score: accuracy, balanced accuracy over present classes, absent-class predictions count as errors', () => {
+  // 4 items of class 1, 2 of class 2; one class-1 item predicted as class 0 (neutral, absent from the set).
+  const labels = Int32Array.from([1, 1, 1, 1, 2, 2]);
+  const pred = Int32Array.from([1, 1, 1, 0, 2, 1]);
+  const s = score(pred, labels);
+  assert.equal(s.n, 6);
+  assert.equal(s.accuracy, 4 / 6);
+  assert.equal(s.balancedAccuracy, (3 / 4 + 1 / 2) / 2);
+  assert.equal(s.perClassRecall[0], null);
+  assert.equal(s.confusion[1][0], 1);
+});
+
+test('featureStats: per-dimension mean/std; constant dimensions get std 1', () => {
+  const { mean, std } = featureStats(Float32Array.from([1, 5, 3, 5]), 2);
+  assert.deepEqual(Array.from(mean), [2, 5]);
+  assert.deepEqual(Array.from(std), [1, 1]);
+});
+
+function synthetic(n: number, seed: number, dim = 16): LabelledFeatures {
+  let s = seed;
+  const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const features = new Float32Array(n * dim);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 7;
+    labels[i] = c;
+    // Class c sits at +3 on dimension c, plus noise; a large offset and scale on the last dimension test standardising.
+    for (let d = 0; d < dim; d++) features[i * dim + d] = (d === c ? 3 : 0) + r() + (d === dim - 1 ? 1000 + 100 * r() : 0);
+  }
+  return { features, labels, dim };
+}
+
+test('trainProbe (libtorch) separates synthetic classes and picks a weight decay on validation', { skip: !nativeAvailable() && 'libtorch addon not built' }, () => {
+  const seen: number[] = [];
+  const p = trainProbe(synthetic(700, 1), synthetic(210, 2), { weightDecays: [0, 1e-2], steps: 100, onFit: (wd) => seen.push(wd) });
+  assert.deepEqual(seen, [0, 1e-2]);
+  assert.equal(p.grid.length, 2);
+  assert.ok([0, 1e-2].includes(p.weightDecay));
+  const test = synthetic(350, 3);
+  const s = score(predict(p, test.features), test.labels);
+  assert.ok(s.accuracy > 0.95, `accuracy ${s.accuracy}`);
+});
