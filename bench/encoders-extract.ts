@@ -34,7 +34,17 @@ async function main() {
   const t0 = performance.now();
   const encoder = await createEncoder('faceres');
   const tEncoder = (performance.now() - t0) / 1000;
-  const rows = [];
+  const rows: Array<{
+    spec: string;
+    items: number;
+    skipped: number;
+    firstRunSeconds?: number;
+    firstRunComputed?: number;
+    openDatasetSeconds: number;
+    secondRunSeconds: number;
+    secondRunHits: number;
+    secondRunComputed: number;
+  }> = [];
   for (const spec of specs) {
     const tOpen = performance.now();
     const ds = await openDataset(spec);
