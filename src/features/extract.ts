@@ -101,7 +101,10 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
   if (work.length) {
     writeMeta(dir, { ...key, firstSpec: dataset.spec, dim: encoder.dim, preprocess: encoder.preprocess, weights: encoder.weightsPath, items: dataset.items.length, created: new Date().toISOString() });
     const shardSize = opts.shardSize ?? 1024;
-    const bar = new Progress(work.length, opts.label ?? `${encoder.name} ${dataset.spec}`, { silent: !opts.progress });
+    // Counted in encoder passes (an item needing both views counts 2), ticked every few batches, not per shard.
+    const passes = work.reduce((a, w) => a + w.views.length, 0);
+    const bar = new Progress(passes, `${opts.label ?? `${encoder.name} ${dataset.spec}`} (images${opts.flip ? ' + flips' : ''})`, { silent: !opts.progress });
+    const TICK = 128;
     let failures = 0;
     const chunks: Work[][] = [];
     for (let i = 0; i < work.length; i += shardSize) chunks.push(work.slice(i, i + shardSize));
@@ -118,12 +121,16 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
         const good = todo.filter((x): x is { w: Work; img: RgbImage } => !(x.img instanceof Error));
         const failed = todo.filter((x) => x.img instanceof Error).map((x) => ({ id: x.w.item.id, sig: x.w.sig, reason: (x.img as Error).message }));
         const batch = good.map((x) => (view === 'flip' ? flipImage(x.img) : x.img));
-        const feats = batch.length ? await encoder.encode(batch) : new Float32Array(0); // [n, dim]
+        const feats = new Float32Array(batch.length * encoder.dim); // [n, dim]
+        for (let s = 0; s < batch.length; s += TICK) {
+          feats.set(await encoder.encode(batch.slice(s, s + TICK)), s * encoder.dim);
+          bar.tick(Math.min(TICK, batch.length - s), failures ? `${failures} skipped` : undefined);
+        }
+        bar.tick(failed.length);
         stores.get(view)!.append(good.map((x) => x.w.item.id), good.map((x) => x.w.sig), feats, failed);
         if (view === views[0]) failures += failed.length;
       }
       computed += chunk.length;
-      bar.tick(chunk.length, failures ? `${failures} skipped` : undefined);
       if (opts.signal?.aborted && c + 1 < chunks.length) {
         interrupted = true;
         await decoding.catch(() => undefined);
