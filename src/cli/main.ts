@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { commands } from './commands/index.js';
 import { CafeError } from '../errors.js';
 
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { packageVersion } from '../util/package-root.js';
+export { packageVersion };
 
 function help(): string {
   const lines = ['Usage: cafe <command> [options]', '', 'Commands:'];

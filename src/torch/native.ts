@@ -2,14 +2,13 @@
 // either returns the binding or throws an error that says exactly how to get libtorch.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CafeError } from '../errors.js';
 import type { NativeBinding } from './native-types.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-// From src/torch (tsx) the repo root is two levels up; from dist/src/torch it is three.
-const candidates = [join(root, 'native'), join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native')];
+import { packageRoot } from '../util/package-root.js';
+
+const candidates = [join(packageRoot(), 'native')];
 
 let cached: NativeBinding | undefined;
 let loadError: CafeError | undefined;

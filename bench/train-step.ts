@@ -1,0 +1,129 @@
+// ResNet-18 training step (forward + backward + Adam) in cafe's training core vs the same step in Python torch,
+// measured in one run, interleaved round by round so that load from other processes hits both alike.
+//   node --import tsx bench/train-step.ts [--sizes 112,224] [--batch 32] [--steps 5] [--rounds 3] [--threads N]
+// Writes bench/results/train-step.{json,md}.
+import { spawnSync, execSync } from 'node:child_process';
+import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadavg, cpus } from 'node:os';
+import * as torch from '../src/torch/index.js';
+import { resnet18 } from '../src/models/resnet.js';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '112,224' },
+    batch: { type: 'string', default: '32' },
+    steps: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    threads: { type: 'string', default: String(Math.max(1, cpus().length)) },
+    python: { type: 'string', default: process.env.CAFE_PYTHON ?? '/usr/bin/python3' },
+  },
+});
+const sizes = values.sizes!.split(',').map(Number);
+const batch = Number(values.batch);
+const steps = Number(values.steps);
+const rounds = Number(values.rounds);
+const threads = Number(values.threads);
+
+const PY = `
+import sys, time, torch
+sys.path.insert(0, sys.argv[5])
+from resnet_ref import ResNet18
+size, batch, steps, threads = map(int, sys.argv[1:5])
+torch.set_num_threads(threads)
+torch.manual_seed(0)
+m = ResNet18(7); m.train()
+opt = torch.optim.Adam(m.parameters(), lr=2e-4, weight_decay=1e-4)
+x = torch.randn(batch, 3, size, size); y = torch.randint(0, 7, (batch,))
+def step():
+    loss = torch.nn.functional.cross_entropy(m(x), y)
+    opt.zero_grad(); loss.backward(); opt.step()
+step()  # warm-up
+t = []
+for _ in range(steps):
+    t0 = time.perf_counter(); step(); t.append(time.perf_counter() - t0)
+print(' '.join(str(v) for v in t))
+`;
+
+function pythonRound(size: number): number[] {
+  const r = spawnSync(values.python!, ['-c', PY, String(size), String(batch), String(steps), String(threads), join(import.meta.dirname, '..', 'test', 'helpers')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return r.stdout.trim().split(' ').map(Number);
+}
+
+function cafeRound(size: number): number[] {
+  torch.setNumThreads(threads);
+  torch.manualSeed(0);
+  const m = resnet18({ numClasses: 7 });
+  const opt = new torch.optim.Adam(m.parameters(), { lr: 2e-4, weightDecay: 1e-4 });
+  const x = torch.randn([batch, 3, size, size]);
+  const y = torch.randint(0, 7, [batch]);
+  const step = () => torch.tidy(() => {
+    const loss = torch.crossEntropy(m.forward(x), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+  });
+  step();
+  const t: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step();
+    t.push((performance.now() - t0) / 1000);
+  }
+  m.dispose();
+  opt.dispose();
+  x.dispose();
+  y.dispose();
+  return t;
+}
+
+const median = (a: number[]) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];
+const results: Array<Record<string, number>> = [];
+for (const size of sizes) {
+  const cafe: number[] = [];
+  const py: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    // Alternate who goes first so drift in background load cancels out.
+    if (r % 2 === 0) {
+      cafe.push(...cafeRound(size));
+      py.push(...pythonRound(size));
+    } else {
+      py.push(...pythonRound(size));
+      cafe.push(...cafeRound(size));
+    }
+    console.error(`size ${size} round ${r + 1}/${rounds}: cafe ${median(cafe).toFixed(3)} s/step, python ${median(py).toFixed(3)} s/step`);
+  }
+  const cafeIps = batch / median(cafe);
+  const pyIps = batch / median(py);
+  results.push({ size, batch, threads, steps: cafe.length, cafeImgPerS: cafeIps, pythonImgPerS: pyIps, ratio: cafeIps / pyIps,
+    cafeMedianStepS: median(cafe), pythonMedianStepS: median(py) });
+}
+
+const commit = execSync('git rev-parse HEAD').toString().trim();
+const command = `node --import tsx bench/train-step.ts ${process.argv.slice(2).join(' ')}`.trim();
+const meta = { command, commit, date: new Date().toISOString(), torch: torch.loadNative().info().torchVersion, loadavg: loadavg(), cpus: cpus().length };
+const out = join(import.meta.dirname, 'results');
+mkdirSync(out, { recursive: true });
+const write = (name: string, text: string) => {
+  writeFileSync(join(out, `${name}.tmp`), text);
+  renameSync(join(out, `${name}.tmp`), join(out, name));
+};
+write('train-step.json', JSON.stringify({ meta, results }, null, 2) + '\n');
+const md = [
+  '# ResNet-18 training step: cafe (TypeScript over libtorch) vs Python torch',
+  '',
+  `Forward + backward + Adam, batch ${batch}, ${threads} thread(s), median of ${rounds} interleaved rounds x ${steps} steps (after a warm-up step), same libtorch ${meta.torch}.`,
+  '',
+  '| input | cafe img/s | Python torch img/s | ratio |',
+  '|---|---:|---:|---:|',
+  ...results.map((r) => `| ${r.size}x${r.size} | ${r.cafeImgPerS.toFixed(2)} | ${r.pythonImgPerS.toFixed(2)} | ${r.ratio.toFixed(3)} |`),
+  '',
+  `Command: \`${command}\`  `,
+  `Commit: ${commit}  `,
+  `Date: ${meta.date}; load average at the end ${meta.loadavg.map((v) => v.toFixed(2)).join(', ')} (the machine is shared: absolute rates vary, the interleaved ratio is the figure of merit).`,
+  '',
+].join('\n');
+write('train-step.md', md);
+console.log(md);
