@@ -4,3 +4,6 @@ export { EXPRESSIONS, NUM_CLASSES, expressionIndex } from './labels.js';
 export type { Expression } from './labels.js';
 export { CafeError, invalidParameter } from './errors.js';
 export { openDataset, parseSpec, adapterNames } from './data/index.js';
+export { createEncoder, encoderNames, CLIP_PRESET, CAFE_PRESET, FACERES_PRESET } from './encoders/index.js';
+export type { Encoder, EncoderInput, PreprocessConfig, RgbImage as EncoderImage } from './encoders/index.js';
+export { getFeatures, type Features, type FeatureOptions } from './features/index.js';
