@@ -1,0 +1,75 @@
+// Face alignment: a similarity transform (rotation, uniform scale, translation) that puts the two eye centres at
+// fixed places of a square canonical frame, as aligned FER datasets are made (eyes level, fixed inter-ocular
+// distance), then an affine resample of the original pixels into that frame.
+import { invalidParameter } from '../errors.js';
+import type { RgbImage } from '../encoders/types.js';
+import type { DetectedFace, Point } from './types.js';
+import { warpAffine, type Affine } from './warp.js';
+
+export interface AlignOptions {
+  /** Side of the square aligned crop in pixels; default 224 (faceres' input: the crop is made once at the largest
+   *  size any model reads, and each model's preprocessing resizes it). */
+  size?: number;
+  /** Eye centres' height as a fraction of the side; default 0.41 (median BlazeFace eye height on 282 FER+ test crops, see
+   *  bench/results/predict-align.md: FER+ is what the shipped model was trained on). */
+  eyeY?: number;
+  /** Distance between eye centres as a fraction of the side; default 0.27 (same measurement). */
+  eyeDistance?: number;
+}
+
+export const DEFAULT_ALIGN_OPTIONS: Required<AlignOptions> = { size: 224, eyeY: 0.41, eyeDistance: 0.27 };
+
+export interface AlignedFace {
+  /** The aligned crop, size x size RGB. */
+  image: RgbImage;
+  /** Maps crop pixel coordinates to source-image coordinates (for drawing crop-space results back). */
+  toSource: Affine;
+}
+
+/**
+ * The crop->image map for eyes (image-left eye first). For a face whose eyes are degenerate (coincide), falls back
+ * to the detector box so a bad landmark never throws mid-batch.
+ */
+export function alignmentMap(leftInImage: Point, rightInImage: Point, box: DetectedFace['box'], o: Required<AlignOptions>): Affine {
+  const S = o.size;
+  const dx = rightInImage.x - leftInImage.x;
+  const dy = rightInImage.y - leftInImage.y;
+  const dist = Math.hypot(dx, dy);
+  if (!(dist > 1e-3)) {
+    const s = Math.max(box.width, box.height) / S;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    return { a: s, b: 0, c: cx - (S / 2) * s, d: 0, e: s, f: cy - (S / 2) * s };
+  }
+  // Image units per crop pixel, and the eye line's direction in the image.
+  const s = dist / (o.eyeDistance * S);
+  const cos = (dx / dist) * s;
+  const sin = (dy / dist) * s;
+  // Crop point (u, v) relative to the canonical eye midpoint maps to the image eye midpoint rotated by the eye angle.
+  const mu = S / 2;
+  const mv = o.eyeY * S;
+  const mx = (leftInImage.x + rightInImage.x) / 2;
+  const my = (leftInImage.y + rightInImage.y) / 2;
+  return { a: cos, b: -sin, c: mx - cos * mu + sin * mv, d: sin, e: cos, f: my - sin * mu - cos * mv };
+}
+
+function resolve(options: AlignOptions): Required<AlignOptions> {
+  const o = { ...DEFAULT_ALIGN_OPTIONS, ...options };
+  if (!Number.isInteger(o.size) || o.size < 16 || o.size > 1024) throw invalidParameter('align size', 'an integer in [16, 1024]', o.size);
+  if (!(o.eyeY > 0 && o.eyeY < 1)) throw invalidParameter('eyeY', 'a fraction in (0, 1)', o.eyeY);
+  if (!(o.eyeDistance > 0 && o.eyeDistance < 1)) throw invalidParameter('eyeDistance', 'a fraction in (0, 1)', o.eyeDistance);
+  return o;
+}
+
+/** Cuts the aligned crop of one detected face out of `img`. */
+export function alignFace(img: RgbImage, face: DetectedFace, options: AlignOptions = {}): AlignedFace {
+  const o = resolve(options);
+  // BlazeFace's keypoint 0 is the subject's right eye, on the image's left for an upright face.
+  const m = alignmentMap(face.landmarks[0], face.landmarks[1], face.box, o);
+  return { image: warpAffine(img, m, o.size, o.size, 'replicate'), toSource: m };
+}
+
+/** Applies a map to a point. */
+export function applyAffine(m: Affine, p: Point): Point {
+  return { x: m.a * p.x + m.b * p.y + m.c, y: m.d * p.x + m.e * p.y + m.f };
+}

@@ -1,0 +1,129 @@
+// Face detection with BlazeFace (MediaPipe, Apache-2.0) as shipped in @vladmandic/human (MIT): the 256 x 256
+// "back"/full-range variant, 896 anchors, a box and six keypoints per anchor. The decoding follows human's
+// src/face/blazeface.ts; NMS and thresholds run in JS on the 896 rows (cheaper than tfjs round trips).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tfType from '@tensorflow/tfjs';
+import { fileError, invalidParameter } from '../errors.js';
+import { loadGraphModelFromDisk, packageDir, tfReady } from './tfjs.js';
+import type { DetectedFace, Point } from './types.js';
+import type { RgbImage } from '../encoders/types.js';
+import { scaleMap, warpAffine } from './warp.js';
+
+export interface DetectorOptions {
+  /** Minimum detection score in [0, 1]; default 0.5 (BlazeFace scores real frontal faces 0.8-1, clutter < 0.5). */
+  minScore?: number;
+  /** Minimum face box side in input-image pixels; default 20 (below that an expression is not readable). */
+  minSize?: number;
+  /** Most faces returned per image (highest scores first); default 50. */
+  maxFaces?: number;
+  /** IoU above which the lower-scoring of two boxes is dropped; default 0.3 (what human uses). */
+  iouThreshold?: number;
+  /** model.json of the detector; default human's models/blazeface.json. */
+  modelPath?: string;
+}
+
+export const DEFAULT_DETECTOR_OPTIONS: Required<Omit<DetectorOptions, 'modelPath'>> = { minScore: 0.5, minSize: 20, maxFaces: 50, iouThreshold: 0.3 };
+
+export function defaultBlazefacePath(): string {
+  return join(packageDir('@vladmandic/human'), 'models', 'blazeface.json');
+}
+
+function anchors(inputSize: number): Float32Array {
+  // Strides 16 and 32 at 256: 16x16 cells x 2 anchors + 8x8 cells x 6 anchors = 896.
+  const spec = [{ stride: inputSize / 16, n: 2 }, { stride: inputSize / 8, n: 6 }];
+  const out: number[] = [];
+  for (const { stride, n } of spec) {
+    const cells = Math.ceil(inputSize / stride);
+    for (let y = 0; y < cells; y++) for (let x = 0; x < cells; x++) for (let k = 0; k < n; k++) out.push(stride * (x + 0.5), stride * (y + 0.5));
+  }
+  return Float32Array.from(out);
+}
+
+function iou(a: DetectedFace, b: DetectedFace): number {
+  const x0 = Math.max(a.box.x, b.box.x);
+  const y0 = Math.max(a.box.y, b.box.y);
+  const x1 = Math.min(a.box.x + a.box.width, b.box.x + b.box.width);
+  const y1 = Math.min(a.box.y + a.box.height, b.box.y + b.box.height);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  return inter / (a.box.width * a.box.height + b.box.width * b.box.height - inter);
+}
+
+function checkOptions(o: Required<Omit<DetectorOptions, 'modelPath'>>): void {
+  if (!(o.minScore >= 0 && o.minScore <= 1)) throw invalidParameter('minScore', 'a number in [0, 1]', o.minScore);
+  if (!(o.minSize >= 0)) throw invalidParameter('minSize', 'a number >= 0', o.minSize);
+  if (!Number.isInteger(o.maxFaces) || o.maxFaces < 1) throw invalidParameter('maxFaces', 'a positive integer', o.maxFaces);
+  if (!(o.iouThreshold > 0 && o.iouThreshold <= 1)) throw invalidParameter('iouThreshold', 'a number in (0, 1]', o.iouThreshold);
+}
+
+export interface FaceDetector {
+  /** Every face in the image, best first. Boxes and landmarks are in `img` pixels. Never returns null: [] = no face. */
+  detect(img: RgbImage): Promise<DetectedFace[]>;
+  dispose(): void;
+}
+
+export async function createFaceDetector(options: DetectorOptions = {}): Promise<FaceDetector> {
+  const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
+  checkOptions(o);
+  const modelPath = options.modelPath ?? defaultBlazefacePath();
+  if (!existsSync(modelPath)) throw fileError(modelPath, 'face detector model not found; run npm install (it ships in @vladmandic/human/models)');
+  const tf = await tfReady();
+  const model = await loadGraphModelFromDisk(modelPath);
+  const S = (model.inputs[0].shape?.[1] ?? 256) > 0 ? model.inputs[0].shape![1] : 256;
+  const anc = anchors(S);
+
+  const run = async (img: RgbImage): Promise<Float32Array> => {
+    // Pad right/bottom to a square (black) so coordinates need one scale, and shrink in JS: cheaper than moving a
+    // full-resolution int32 tensor through tfjs-wasm.
+    const side = Math.max(img.width, img.height);
+    const small = warpAffine(img, scaleMap(side / S), S, S, 'black');
+    const rows = tf.tidy(() => {
+      const input = tf.sub(tf.div(tf.tensor4d(small.data, [1, S, S, 3], 'float32'), 127.5), 1);
+      const out = model.execute(input) as tfType.Tensor[];
+      // human's converted model has four outputs: scores and regressors for the 512 (stride 16) and 384 (stride 32)
+      // anchors; sorted by size they are [scores384, scores512, regs384, regs512].
+      const s = [...out].sort((a, b) => a.size - b.size);
+      const a512 = tf.concat([s[1], s[3]], 2);
+      const a384 = tf.concat([s[0], s[2]], 2);
+      return tf.concat([a512, a384], 1).squeeze([0]); // [896, 17]
+    });
+    const data = (await rows.data()) as Float32Array;
+    rows.dispose();
+    return data;
+  };
+
+  return {
+    async detect(img: RgbImage): Promise<DetectedFace[]> {
+      if (img.width < 1 || img.height < 1) return [];
+      const rows = await run(img);
+      const scale = Math.max(img.width, img.height) / S;
+      const candidates: DetectedFace[] = [];
+      const n = anc.length / 2;
+      for (let i = 0; i < n; i++) {
+        const r = rows.subarray(i * 17, i * 17 + 17);
+        const score = 1 / (1 + Math.exp(-r[0]));
+        if (score < o.minScore) continue;
+        const ax = anc[2 * i];
+        const ay = anc[2 * i + 1];
+        const cx = (r[1] + ax) * scale;
+        const cy = (r[2] + ay) * scale;
+        const w = r[3] * scale;
+        const h = r[4] * scale;
+        if (Math.min(w, h) < o.minSize) continue;
+        const landmarks: Point[] = [];
+        for (let k = 0; k < 6; k++) landmarks.push({ x: (r[5 + 2 * k] + ax) * scale, y: (r[6 + 2 * k] + ay) * scale });
+        candidates.push({ box: { x: cx - w / 2, y: cy - h / 2, width: w, height: h }, landmarks, score });
+      }
+      candidates.sort((a, b) => b.score - a.score);
+      const kept: DetectedFace[] = [];
+      for (const c of candidates) {
+        if (kept.length >= o.maxFaces) break;
+        if (kept.every((k) => iou(k, c) <= o.iouThreshold)) kept.push(c);
+      }
+      return kept;
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}
