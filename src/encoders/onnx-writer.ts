@@ -3,7 +3,7 @@
 // test suite's tiny CLIP stand-in needs protobufjs or python. Field numbers are those of onnx/onnx.proto (IR 8).
 
 /** ONNX TensorProto.DataType values used here. */
-export const DType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
+export const DType = { FLOAT: 1, INT32: 6, INT64: 7, FLOAT16: 10 } as const;
 
 export type AttrValue = number | string | number[] | { ints: number[] } | { floats: number[] } | { float: number };
 
@@ -20,7 +20,7 @@ export interface OnnxTensor {
   name: string;
   dims: number[];
   /** FLOAT -> Float32Array, INT64 -> BigInt64Array, INT32 -> Int32Array. */
-  data: Float32Array | BigInt64Array | Int32Array;
+  data: Float32Array | BigInt64Array | Int32Array | Uint16Array; // Uint16Array = FLOAT16 bit patterns
 }
 
 export interface OnnxValueInfo {
@@ -108,7 +108,7 @@ class PbWriter {
 
 function writeTensor(w: PbWriter, t: OnnxTensor): void {
   for (const d of t.dims) w.int(1, d);
-  const type = t.data instanceof Float32Array ? DType.FLOAT : t.data instanceof BigInt64Array ? DType.INT64 : DType.INT32;
+  const type = t.data instanceof Float32Array ? DType.FLOAT : t.data instanceof BigInt64Array ? DType.INT64 : t.data instanceof Uint16Array ? DType.FLOAT16 : DType.INT32;
   w.int(2, type);
   w.string(8, t.name);
   // raw_data is little-endian; typed arrays on x64/arm64 already are.
