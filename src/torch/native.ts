@@ -19,8 +19,10 @@ export const INSTALL_HINT =
   '  any libtorch:    LIBTORCH=/path/to/libtorch npm run build:native   (CUDA builds and a PyTorch wheel\'s torch/ folder work)\n' +
   'Inference (cafe predict) does not need it.';
 
-/** Path of the built addon, or undefined when it was never built. */
+/** Path of the built addon (CAFE_TORCH_ADDON overrides), or undefined when it was never built. */
 export function nativeAddonPath(): string | undefined {
+  const override = process.env.CAFE_TORCH_ADDON;
+  if (override) return existsSync(override) ? override : undefined;
   for (const dir of candidates) {
     const p = join(dir, 'build', 'Release', 'cafe_torch.node');
     if (existsSync(p)) return p;
