@@ -1,0 +1,40 @@
+import type { Command } from '../command.js';
+import { invalidParameter } from '../../errors.js';
+import { exportRun } from '../../export/export-run.js';
+
+const USAGE = `Usage: cafe export --run DIR --out DIR [--fp32] [--name NAME] [--weights FILE]
+
+Exports a trained CAFE run (config.json + safetensors weights) to a model folder that \`cafe predict --model DIR\`
+and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): model.json + head.onnx.
+
+  --run DIR       training run folder
+  --out DIR       model folder to write (created; model.json and head.onnx are replaced atomically)
+  --fp32          keep float32 weights (default: float16 storage, float32 compute; half the size)
+  --name NAME     model name recorded in model.json
+  --weights FILE  weights file inside the run (default best*.safetensors, else model*.safetensors)`;
+
+function value(argv: string[], flag: string): string | undefined {
+  const i = argv.indexOf(flag);
+  if (i < 0) return undefined;
+  const v = argv[i + 1];
+  if (v === undefined || v.startsWith('--')) throw invalidParameter(flag, 'a value', v);
+  return v;
+}
+
+export const exportCommand: Command = {
+  name: ['export'],
+  summary: 'export a trained run to ONNX (model.json + head.onnx) for prediction without libtorch',
+  usage: USAGE,
+  async run(argv) {
+    const run = value(argv, '--run');
+    const out = value(argv, '--out');
+    if (!run || !out) {
+      console.error(USAGE);
+      return 2;
+    }
+    const r = await exportRun(run, out, { fp16: !argv.includes('--fp32'), name: value(argv, '--name'), weights: value(argv, '--weights') });
+    const p = Object.entries(r.manifest.parity ?? {}).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
+    console.log(`wrote ${r.outDir}/head.onnx (${(r.bytes / 1e6).toFixed(1)} MB, ${r.manifest.precision}) and model.json${p ? `; max |logit diff| ${p}` : ''}`);
+    return 0;
+  },
+};

@@ -1,0 +1,52 @@
+// model.json: what a deployable model folder holds and how to feed it. Written by `cafe export`, read by the
+// recognizer; everything an inference needs is here or in the ONNX file beside it (no training code, no libtorch).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileError } from '../errors.js';
+import { EXPRESSIONS } from '../labels.js';
+import type { PreprocessConfig } from '../encoders/types.js';
+import type { AlignOptions } from '../detect/align.js';
+
+export const MANIFEST_FILE = 'model.json';
+export const MANIFEST_FORMAT = 'cafe-model/1';
+
+export interface CafeManifest {
+  format: typeof MANIFEST_FORMAT;
+  /** 'cafe': a trained CAFE head (head.onnx) over an encoder. 'human-emotion': the stand-in (human's emotion net). */
+  kind: 'cafe' | 'human-emotion';
+  /** Short name for reports, e.g. 'cafe-ferplus-faceres'. */
+  name: string;
+  /** Class order of the outputs; always EXPRESSIONS. */
+  classes: string[];
+  /** Encoder registry name (kind 'cafe'), e.g. 'faceres'. */
+  encoder?: string;
+  /** Feature width the head expects. */
+  featureDim?: number;
+  /** ONNX file of the head, relative to the folder. */
+  head?: string;
+  /** Preprocessing of the mask CNN's input (the encoder brings its own). */
+  maskPreprocess?: PreprocessConfig;
+  /** 'fp16' = weights stored as half floats, computed in float32. */
+  precision?: 'fp32' | 'fp16';
+  /** Canonical face frame the model should get (defaults: DEFAULT_ALIGN_OPTIONS). */
+  align?: AlignOptions;
+  /** Max |logit difference| measured at export: onnx vs training core, and fp16 vs fp32 when fp16. */
+  parity?: Record<string, number>;
+  /** Where it came from: run folder, weights file, commit, training config (verbatim). */
+  source?: Record<string, unknown>;
+}
+
+export function readManifest(dir: string): CafeManifest {
+  const path = join(dir, MANIFEST_FILE);
+  let m: CafeManifest;
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw fileError(path, `not a cafe model folder (${(err as Error).message.split('\n')[0]}); make one with \`cafe export --run RUN --out DIR\``);
+  }
+  if (m.format !== MANIFEST_FORMAT) throw fileError(path, `format '${m.format}', expected '${MANIFEST_FORMAT}'`);
+  if (m.kind !== 'cafe' && m.kind !== 'human-emotion') throw fileError(path, `unknown model kind '${m.kind}'`);
+  if (JSON.stringify(m.classes) !== JSON.stringify(EXPRESSIONS)) throw fileError(path, `classes must be ${EXPRESSIONS.join(', ')}`);
+  if (m.kind === 'cafe' && (!m.head || !m.encoder || !m.maskPreprocess || !m.featureDim)) throw fileError(path, 'a cafe model needs head, encoder, featureDim and maskPreprocess');
+  return m;
+}
