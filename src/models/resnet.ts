@@ -21,6 +21,11 @@ export interface ResNetConfig {
   inputSize?: number;
   /** Zero the last BN of each residual branch (torchvision's zero_init_residual). Default false. */
   zeroInitResidual?: boolean;
+  /**
+   * Apply the last block's final ReLU. Default true (torchvision). CAFE's mask is sigmoid(f): with the ReLU, f >= 0
+   * and the mask never drops below 0.5; false lets the pooled feature go negative so the mask can reach 0.
+   */
+  finalRelu?: boolean;
 }
 
 const conv3x3 = (i: number, o: number, stride = 1) => new Conv2d({ inChannels: i, outChannels: o, kernelSize: 3, stride, padding: 1, bias: false });
@@ -28,6 +33,8 @@ const conv1x1 = (i: number, o: number, stride = 1) => new Conv2d({ inChannels: i
 
 class BasicBlock extends Layer {
   static readonly expansion = 1;
+  /** False only on the network's last block when config.finalRelu is false. */
+  outRelu = true;
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
   readonly conv2: Conv2d;
@@ -45,7 +52,8 @@ class BasicBlock extends Layer {
     let out = ops.relu(this.bn1.forward(this.conv1.forward(x)));
     out = this.bn2.forward(this.conv2.forward(out));
     const identity = this.downsample ? this.downsample.forward(x) : x;
-    return ops.relu(ops.add(out, identity));
+    const sum = ops.add(out, identity);
+    return this.outRelu ? ops.relu(sum) : sum;
   }
   lastBn(): BatchNorm2d {
     return this.bn2;
@@ -54,6 +62,8 @@ class BasicBlock extends Layer {
 
 class Bottleneck extends Layer {
   static readonly expansion = 4;
+  /** False only on the network's last block when config.finalRelu is false. */
+  outRelu = true;
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
   readonly conv2: Conv2d;
@@ -76,7 +86,8 @@ class Bottleneck extends Layer {
     out = ops.relu(this.bn2.forward(this.conv2.forward(out)));
     out = this.bn3.forward(this.conv3.forward(out));
     const identity = this.downsample ? this.downsample.forward(x) : x;
-    return ops.relu(ops.add(out, identity));
+    const sum = ops.add(out, identity);
+    return this.outRelu ? ops.relu(sum) : sum;
   }
   lastBn(): BatchNorm2d {
     return this.bn3;
@@ -97,7 +108,7 @@ export class ResNet extends Layer {
 
   constructor(c: ResNetConfig = {}) {
     super();
-    this.config = { depth: 18, numClasses: 1000, featuresOnly: false, inChannels: 3, inputSize: 224, zeroInitResidual: false, ...c };
+    this.config = { depth: 18, numClasses: 1000, featuresOnly: false, inChannels: 3, inputSize: 224, zeroInitResidual: false, finalRelu: true, ...c };
     const { depth, numClasses, inChannels, inputSize } = this.config;
     if (!(depth in LAYERS)) throw invalidParameter('depth', '18, 34 or 50', depth);
     if (!Number.isInteger(inputSize) || inputSize < 32) throw invalidParameter('inputSize', 'an integer >= 32', inputSize);
@@ -121,6 +132,7 @@ export class ResNet extends Layer {
       return this.registerModule(`layer${i + 1}`, new Sequential(...blocks));
     });
     this.featureDim = 512 * Block.expansion;
+    if (!this.config.finalRelu) (this.stages[3].layers[this.stages[3].layers.length - 1] as BasicBlock | Bottleneck).outRelu = false;
     if (this.config.featuresOnly) {
       this.fc = new Identity();
     } else {

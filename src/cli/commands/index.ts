@@ -3,6 +3,7 @@ import { doctor } from './doctor.js';
 import { dataInspect } from './data-inspect.js';
 import { featuresExtract } from './features-extract.js';
 import { probe } from './probe.js';
+import { train } from './train.js';
 
 /** Every CLI subcommand; add one line per new command file. */
-export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe];
+export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe, train];

@@ -1,0 +1,85 @@
+// Cached frozen-encoder features, looked up by item id for the trainer and the evaluator. The encoder is frozen, so
+// F (and the F of the mirrored image) is computed once by src/features and read here; nothing is re-encoded per step.
+// Deviation from the official code (which re-encodes the augmented image every step): random erasing and noise reach
+// the mask CNN only; the flip reaches both, because the mirrored image's feature is cached too.
+import { resolve } from 'node:path';
+import { createEncoder } from '../encoders/registry.js';
+import { preprocessHash } from '../encoders/preprocess.js';
+import type { Encoder } from '../encoders/types.js';
+import { getFeatures } from '../features/extract.js';
+import { datasetRoot } from '../features/extract.js';
+import { defaultCacheDir, entryDir, EntryStore, itemSignature } from '../features/store.js';
+import { formatSpec, parseSpec } from '../data/spec.js';
+import type { Dataset } from '../data/types.js';
+
+export interface FeatureTable {
+  dim: number;
+  /** id -> row in features/flipped. */
+  row: Map<string, number>;
+  features: Float32Array; // [N, D]
+  flipped?: Float32Array; // [N, D]
+}
+
+/** A spec with its path made absolute: the feature cache is keyed by the spec's root, so spellings must agree. */
+export function absoluteSpec(spec: string): string {
+  try {
+    const p = parseSpec(spec);
+    return formatSpec({ ...p, path: resolve(p.path) });
+  } catch {
+    return spec;
+  }
+}
+
+let encoders = new Map<string, Promise<Encoder>>();
+
+async function encoderFor(name: string): Promise<Encoder> {
+  if (!encoders.has(name)) encoders.set(name, createEncoder(name));
+  return encoders.get(name)!;
+}
+
+/** Releases the encoder sessions opened for cache keys. */
+export async function disposeEncoders(): Promise<void> {
+  for (const e of encoders.values()) await (await e).dispose();
+  encoders = new Map();
+}
+
+/**
+ * Features of `dataset` under `encoderName`. With allowPartial, reads only what the cache holds (items without
+ * features are left out, so the caller trains on the rest); otherwise computes what is missing (slow: minutes).
+ */
+export async function loadFeatureTable(encoderName: string, dataset: Dataset, opts: { flip: boolean; cacheDir?: string; allowPartial?: boolean; progress?: boolean }): Promise<FeatureTable> {
+  const encoder = await encoderFor(encoderName);
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  if (opts.allowPartial) {
+    const key = { spec: datasetRoot(dataset.spec), encoder: encoder.name, preprocessHash: preprocessHash(encoder.preprocess), weightsHash: encoder.weightsHash };
+    const dir = entryDir(cacheDir, key);
+    const orig = EntryStore.open(dir, 'orig', encoder.dim);
+    const flip = opts.flip ? EntryStore.open(dir, 'flip', encoder.dim) : undefined;
+    const ids: string[] = [];
+    for (const item of dataset.items) {
+      const sig = itemSignature(item);
+      if (orig.rows.get(item.id)?.sig === sig && (!flip || flip.rows.get(item.id)?.sig === sig)) ids.push(item.id);
+    }
+    return {
+      dim: encoder.dim,
+      row: new Map(ids.map((id, i) => [id, i])),
+      features: orig.gather(ids.map((id) => orig.rows.get(id)!)),
+      ...(flip ? { flipped: flip.gather(ids.map((id) => flip.rows.get(id)!)) } : {}),
+    };
+  }
+  const f = await getFeatures(encoder, dataset, { flip: opts.flip, cacheDir, progress: opts.progress ?? true });
+  return { dim: f.dim, row: new Map(f.ids.map((id, i) => [id, i])), features: f.features, ...(f.flipped ? { flipped: f.flipped } : {}) };
+}
+
+/** Gathers rows [B, D] for a batch; `flipped[b]` picks the mirrored image's feature. */
+export function gatherFeatures(t: FeatureTable, ids: string[], flipped?: Uint8Array): Float32Array {
+  const D = t.dim;
+  const out = new Float32Array(ids.length * D);
+  ids.forEach((id, b) => {
+    const r = t.row.get(id);
+    if (r === undefined) throw new Error(`no cached feature for '${id}'`);
+    const src = flipped?.[b] ? t.flipped! : t.features;
+    out.set(src.subarray(r * D, (r + 1) * D), b * D);
+  });
+  return out;
+}
