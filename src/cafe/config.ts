@@ -35,6 +35,8 @@ export interface TrainConfig {
     margin: number;
     /** Use at most this many training items per epoch (0 = all): a CPU budget knob, a fixed random subset. */
     trainLimit: number;
+    /** Validate on at most this many items (0 = all): a fixed random subset, a CPU budget knob. */
+    validLimit: number;
     /** Horizontal flip probability (the encoder feature is the cached flipped-image feature when flipped). */
     flip: number;
     /** Random erasing probability (scale 0.02-0.25); reaches the mask CNN only, F comes from the cache. */
@@ -93,6 +95,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     imageSize: 224,
     margin: 0,
     trainLimit: 0,
+    validLimit: 0,
     flip: 0.5,
     erase: 0.5,
     noise: 0.5,

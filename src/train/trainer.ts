@@ -123,7 +123,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     validF = opts.features?.valid ?? (await loadFeatureTable(cfg.encoder.name, rawValid, { flip: false, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show }));
   }
   const trainSet = subset(rawTrain, (id) => !trainF || trainF.row.has(id), cfg.data.trainLimit, cfg.seed);
-  const validSet = subset(rawValid, (id) => !validF || validF.row.has(id), 0, cfg.seed);
+  const validSet = subset(rawValid, (id) => !validF || validF.row.has(id), cfg.data.validLimit, cfg.seed);
   log(`train: ${trainSet.items.length} of ${rawTrain.items.length} items; valid: ${validSet.items.length} of ${rawValid.items.length}`);
   const image = { size: cfg.data.imageSize, margin: cfg.data.margin };
   const cache = opts.imageCacheDir ? { dir: opts.imageCacheDir } : undefined;
@@ -241,7 +241,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
 
     // Persist: best weights first, then the checkpoint (whose epoch marks the epoch as done), then the metrics line.
     const weights = model.stateDict();
-    const meta = { config: JSON.stringify(cfg), epoch: String(epoch) };
+    const meta = { config: JSON.stringify(cfg), epoch: String(epoch), encoderDim: String(trainF?.dim ?? 0) };
     if (m.validAccuracy > best.acc) {
       best = { epoch, acc: m.validAccuracy };
       torch.saveSafetensors(join(runDir, 'best.safetensors'), weights, meta);
@@ -253,7 +253,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     });
     writeAtomic(join(runDir, 'metrics.jsonl'), history.map((h) => JSON.stringify(h) + '\n').join(''));
   }
-  if (lastEpoch === cfg.optim.epochs) torch.saveSafetensors(join(runDir, 'final.safetensors'), model.stateDict(), { config: JSON.stringify(cfg), epoch: String(cfg.optim.epochs - 1) });
+  if (lastEpoch === cfg.optim.epochs) torch.saveSafetensors(join(runDir, 'final.safetensors'), model.stateDict(), { config: JSON.stringify(cfg), epoch: String(cfg.optim.epochs - 1), encoderDim: String(trainF?.dim ?? 0) });
   await trainLoader.close();
   await validLoader.close();
   model.dispose();

@@ -4,6 +4,7 @@ import { dataInspect } from './data-inspect.js';
 import { featuresExtract } from './features-extract.js';
 import { probe } from './probe.js';
 import { train } from './train.js';
+import { evalCommand } from './eval.js';
 
 /** Every CLI subcommand; add one line per new command file. */
-export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe, train];
+export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe, train, evalCommand];
