@@ -5,15 +5,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
-import { fileError } from '../errors.js';
+import { fileError, invalidParameter } from '../errors.js';
 import { EXPRESSIONS } from '../labels.js';
 import { encodeOnnxModel } from '../encoders/onnx-writer.js';
 import { CAFE_PRESET } from '../encoders/preprocess.js';
 import type { PreprocessConfig } from '../encoders/types.js';
 import { DEFAULT_ALIGN_OPTIONS } from '../detect/align.js';
-import { buildHeadGraph, findLayout } from './cafe-onnx.js';
+import { buildHeadGraph, DEFAULT_HEAD_MODEL, type HeadModelConfig } from './cafe-onnx.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, type CafeManifest } from './manifest.js';
-import { readSafetensorsPlain } from './safetensors-read.js';
+import { readSafetensorsPlain, type PlainTensor } from './safetensors-read.js';
 
 export interface ExportOptions {
   /** Store weights as float16 (default true: ResNet-18 + mask layer is ~47 MB in fp32, ~24 MB in fp16). */
@@ -33,8 +33,9 @@ export function writeAtomic(path: string, data: Uint8Array | string): void {
 
 function pickWeights(run: string, wanted?: string): string {
   if (wanted) return resolve(run, wanted);
-  const all = existsSync(run) ? readdirSync(run).filter((f) => f.endsWith('.safetensors')).sort() : [];
-  const pick = all.find((f) => f.startsWith('best')) ?? all.find((f) => f.startsWith('model')) ?? all[all.length - 1];
+  // Never checkpoint.safetensors: it holds optimizer state under 'model.' prefixes.
+  const all = existsSync(run) ? readdirSync(run).filter((f) => f.endsWith('.safetensors') && !f.startsWith('checkpoint')).sort() : [];
+  const pick = all.find((f) => f.startsWith('best')) ?? all.find((f) => f.startsWith('final')) ?? all[all.length - 1];
   if (!pick) throw fileError(run, 'no .safetensors weights in this run folder');
   return join(run, pick);
 }
@@ -63,10 +64,13 @@ function lookup<T>(cfg: Record<string, unknown>, paths: string[], fallback: T): 
   return fallback;
 }
 
-async function logits(model: Uint8Array, image: Float32Array, features: Float32Array, n: number, S: number, D: number): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(model);
+async function logits(onnx: Uint8Array, m: HeadModelConfig, image: Float32Array, features: Float32Array, n: number, S: number, D: number): Promise<Float32Array> {
+  const s = await ort.InferenceSession.create(onnx);
   try {
-    const out = await s.run({ image: new ort.Tensor('float32', image, [n, 3, S, S]), features: new ort.Tensor('float32', features, [n, D]) });
+    const feeds: Record<string, ort.Tensor> = {};
+    if (m.kind !== 'probe') feeds.image = new ort.Tensor('float32', image, [n, 3, S, S]);
+    if (m.kind !== 'baseline') feeds.features = new ort.Tensor('float32', features, [n, D]);
+    const out = await s.run(feeds);
     return out.logits.data as Float32Array;
   } finally {
     await s.release();
@@ -87,31 +91,50 @@ export interface ExportResult {
   bytes: number;
 }
 
+/** Training sets whose images are grayscale and small: the model never saw colour or detail above this size. */
+const GRAY_DATASETS: Record<string, number> = { ferplus: 48, fer2013: 48, ckplus: 48, 'ckplus48': 48 };
+
+/** Encoder feature width without opening a session (needed when no weight reveals it, e.g. dimMatch 'pool'). */
+const ENCODER_DIMS: Record<string, number> = { faceres: 1024, 'clip-vit-b32': 512 };
+
+function featureDim(w: Map<string, PlainTensor>, m: HeadModelConfig, encoder: string): number {
+  const proj = w.get('proj.weight');
+  const fcIn = w.get('fc.weight')?.shape[1];
+  if (m.kind === 'probe' && fcIn) return fcIn;
+  if (m.kind === 'cafe' && proj) return m.dimMatch === 'projectF' ? proj.shape[1] : proj.shape[0];
+  const known = ENCODER_DIMS[encoder.split(':')[0]];
+  if (known) return known;
+  if (m.kind === 'cafe' && m.dimMatch !== 'pool' && fcIn) return fcIn; // D === d: no projection
+  throw invalidParameter('encoder', `one of ${Object.keys(ENCODER_DIMS).join(', ')} (cannot tell the feature width of '${encoder}')`, encoder);
+}
+
 export async function exportRun(run: string, outDir: string, opts: ExportOptions = {}): Promise<ExportResult> {
   const fp16 = opts.fp16 ?? true;
   const cfg = readConfig(run);
   const weightsPath = pickWeights(run, opts.weights);
   const { tensors, metadata } = readSafetensorsPlain(weightsPath);
-  const layout = findLayout(tensors, EXPRESSIONS.length);
-  const encoder = lookup<string>(cfg, ['encoder', 'encoder.name', 'model.encoder', 'features.encoder'], metadata.encoder ?? 'faceres');
-  const size = lookup<number>(cfg, ['imageSize', 'image.size', 'data.imageSize', 'data.image.size', 'model.imageSize', 'mask.imageSize'], 112);
-  const l2 = lookup<boolean>(cfg, ['l2Features', 'model.l2Features', 'features.l2'], false);
-  const pre: PreprocessConfig = { ...CAFE_PRESET, size, ...lookup<Partial<PreprocessConfig>>(cfg, ['maskPreprocess', 'model.maskPreprocess'], {}) };
-  const graph = (half: boolean) => encodeOnnxModel(buildHeadGraph(tensors, layout, { imageSize: size, fp16: half, l2Features: l2 }));
+  const model: HeadModelConfig = { ...DEFAULT_HEAD_MODEL, ...(cfg.model ?? {}) };
+  const encoder = lookup<string>(cfg, ['encoder.name', 'encoder'], 'faceres');
+  const size = lookup<number>(cfg, ['data.imageSize'], 224);
+  const D = featureDim(tensors, model, encoder);
+  const trainSpec = lookup<string>(cfg, ['data.train'], '');
+  const grayDataset = Object.keys(GRAY_DATASETS).find((k) => trainSpec.startsWith(`${k}:`) || trainSpec === k);
+  // The trainer feeds the mask CNN dataset images resized (sharp, linear) to imageSize, ImageNet-normalised.
+  const pre: PreprocessConfig = { ...CAFE_PRESET, size };
+  const graph = (half: boolean) => encodeOnnxModel(buildHeadGraph(tensors, model, { imageSize: size, featureDim: D, fp16: half }));
   const full = graph(false);
-  const model = fp16 ? graph(true) : full;
+  const onnx = fp16 ? graph(true) : full;
 
   // fp16 vs fp32 on random inputs in the value ranges the models see.
   const n = 4;
-  const D = layout.featureDim;
   const image = Float32Array.from({ length: n * 3 * size * size }, () => Math.random() * 4 - 2);
   const features = Float32Array.from({ length: n * D }, () => Math.random() * 2);
   const parity: Record<string, number> = {};
+  const a = await logits(full, model, image, features, n, size, D);
   if (fp16) {
-    const a = await logits(full, image, features, n, size, D);
-    const b = await logits(model, image, features, n, size, D);
+    const b = await logits(onnx, model, image, features, n, size, D);
     parity.fp16VsFp32 = Math.max(...a.map((v, i) => Math.abs(v - b[i])));
-  } else await logits(model, image, features, n, size, D); // loads and runs: catches a broken graph here
+  }
 
   mkdirSync(outDir, { recursive: true });
   const name = opts.name ?? `cafe-${encoder}-${resolve(run).split(/[\\/]/).pop()}`;
@@ -125,11 +148,12 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
     head: 'head.onnx',
     maskPreprocess: pre,
     precision: fp16 ? 'fp16' : 'fp32',
-    align: { ...DEFAULT_ALIGN_OPTIONS },
+    align: { ...DEFAULT_ALIGN_OPTIONS, ...(grayDataset ? { size: GRAY_DATASETS[grayDataset] } : {}) },
+    colour: grayDataset ? 'gray' : 'rgb',
     parity,
-    source: { run: resolve(run), weights: weightsPath, layout, commit: gitHead(), exportedAt: new Date().toISOString(), trainingConfig: cfg, metadata },
+    source: { run: resolve(run), weights: weightsPath, model, commit: gitHead(), exportedAt: new Date().toISOString(), trainingConfig: cfg, metadata },
   };
-  writeAtomic(join(outDir, 'head.onnx'), model);
+  writeAtomic(join(outDir, 'head.onnx'), onnx);
   writeAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
-  return { manifest, outDir, bytes: model.byteLength };
+  return { manifest, outDir, bytes: onnx.byteLength };
 }

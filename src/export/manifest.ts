@@ -28,8 +28,11 @@ export interface CafeManifest {
   maskPreprocess?: PreprocessConfig;
   /** 'fp16' = weights stored as half floats, computed in float32. */
   precision?: 'fp32' | 'fp16';
-  /** Canonical face frame the model should get (defaults: DEFAULT_ALIGN_OPTIONS). */
+  /** Canonical face frame the model should get (defaults: DEFAULT_ALIGN_OPTIONS). align.size is the crop side:
+   *  the training images' resolution when they were small (FER+ 48 px), so the encoder upsamples crops as in training. */
   align?: AlignOptions;
+  /** 'gray': crops are turned to luma repeated on 3 channels (the training set was grayscale, e.g. FER+). */
+  colour?: 'rgb' | 'gray';
   /** Max |logit difference| measured at export: onnx vs training core, and fp16 vs fp32 when fp16. */
   parity?: Record<string, number>;
   /** Where it came from: run folder, weights file, commit, training config (verbatim). */

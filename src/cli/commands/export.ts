@@ -11,7 +11,7 @@ and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): m
   --out DIR       model folder to write (created; model.json and head.onnx are replaced atomically)
   --fp32          keep float32 weights (default: float16 storage, float32 compute; half the size)
   --name NAME     model name recorded in model.json
-  --weights FILE  weights file inside the run (default best*.safetensors, else model*.safetensors)`;
+  --weights FILE  weights file inside the run (default best.safetensors, else final.safetensors)`;
 
 function value(argv: string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
