@@ -1,0 +1,47 @@
+// Channel losses against hand-computed values on tiny tensors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as torch from '../../src/torch/index.js';
+import { channelDropMask, diversityLoss, groupLayout, groupMax, separationLoss } from '../../src/cafe/losses.js';
+import { Rng } from '../../src/data/rng.js';
+
+const close = (a: number, b: number, eps = 1e-5) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
+
+test('group layout: 512 channels in 7 groups of 73 leave channel 511 unpooled; 1024 -> 146', () => {
+  assert.deepEqual(groupLayout(512, 7), { numGroups: 7, cnum: 73, used: 511 });
+  assert.deepEqual(groupLayout(1024, 7), { numGroups: 7, cnum: 146, used: 1022 });
+  assert.throws(() => groupLayout(5, 7), /at least 7 channels/);
+});
+
+test('groupMax ignores trailing channels', () => {
+  // D = 7, 2 groups of 3, channel 6 (value 100) never pooled.
+  const x = torch.tensor([1, 5, 2, -1, -3, 0, 100], [1, 7]);
+  assert.deepEqual(groupMax(x, groupLayout(7, 2)).toArray(), [5, 0]);
+  x.dispose();
+});
+
+test('separation loss = CE over group maxima of the kept channels', () => {
+  const layout = groupLayout(6, 2); // groups {0,1,2}, {3,4,5}
+  const x = torch.tensor([0.2, 0.9, 0.1, 0.4, 0.3, 0.8, 0.5, 0.1, 0.3, 0.2, 0.6, 0.7], [2, 6]);
+  const y = torch.tensor([0, 1], [2], 'int64');
+  const keep = new Float32Array([1, 0, 1, 1, 1, 0]); // drop channel 1 and channel 5
+  // sample 0: maxima [0.2, 0.4]; sample 1: [0.5, 0.6]
+  const ce = (l: number[], t: number) => -l[t] + Math.log(l.reduce((a, v) => a + Math.exp(v), 0));
+  const expected = (ce([0.2, 0.4], 0) + ce([0.5, 0.6], 1)) / 2;
+  const l = separationLoss(x, y, layout, keep);
+  close(l.item(), expected);
+  // diversity: no dropout; maxima [0.9, 0.8] and [0.5, 0.7]; 1 - mean / cnum
+  const d = diversityLoss(x, layout);
+  close(d.item(), 1 - (0.9 + 0.8 + 0.5 + 0.7) / 4 / 3);
+  for (const t of [x, y, l, d]) t.dispose();
+});
+
+test('channel drop mask: exactly `drop` zeros per group, seeded', () => {
+  const layout = groupLayout(512, 7);
+  const a = channelDropMask(layout, 10, new Rng(3));
+  const b = channelDropMask(layout, 10, new Rng(3));
+  assert.deepEqual(a, b);
+  for (let g = 0; g < 7; g++) assert.equal(a.subarray(g * 73, (g + 1) * 73).filter((v) => v === 0).length, 10);
+  assert.notDeepEqual(channelDropMask(layout, 10, new Rng(4)), a);
+  assert.throws(() => channelDropMask(layout, 73, new Rng(0)), /dropPerGroup/);
+});
