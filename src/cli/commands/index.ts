@@ -5,6 +5,8 @@ import { featuresExtract } from './features-extract.js';
 import { probe } from './probe.js';
 import { train } from './train.js';
 import { evalCommand } from './eval.js';
+import { predict } from './predict.js';
+import { exportCommand } from './export.js';
 
 /** Every CLI subcommand; add one line per new command file. */
-export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe, train, evalCommand];
+export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe, train, evalCommand, predict, exportCommand];

@@ -1,0 +1,115 @@
+import { mkdirSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.js';
+import { EXPRESSIONS } from '../../labels.js';
+import { Progress } from '../../util/progress.js';
+import { createRecognizer, DEFAULT_MAX_SIDE, type Recognition } from '../../recognizer/recognizer.js';
+import { expandInputs } from '../../recognizer/files.js';
+import { writeAnnotated } from '../../recognizer/annotate.js';
+import { DEFAULT_DETECTOR_OPTIONS } from '../../detect/blazeface.js';
+
+const usage = `Usage: cafe predict <files|dirs|globs>... [options]
+
+Finds every face in each photo, aligns it and scores the 7 expressions (${EXPRESSIONS.join(', ')}).
+Runs on onnxruntime and tfjs-wasm only: no libtorch needed. One output row per face on stdout; progress and the
+summary (files without a face, files that failed) on stderr. Exit code 0 when every file was read, 1 otherwise
+(a photo without a face is not a failure).
+
+Options:
+  --model DIR        model folder (model.json); default: the shipped model (see MODEL_CARD.md)
+  --format F         json (JSON lines, default) or csv
+  --annotate DIR     write a copy of each photo with boxes and labels into DIR
+  --crops            inputs are already face crops: skip detection and alignment
+  --min-score X      detection score threshold (default ${DEFAULT_DETECTOR_OPTIONS.minScore})
+  --min-size N       smallest face side in pixels (default ${DEFAULT_DETECTOR_OPTIONS.minSize})
+  --max-side N       downscale photos larger than this before detection (default ${DEFAULT_MAX_SIDE})
+  --quiet            no progress bar`;
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const CSV_HEADER = ['file', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'label', 'score', ...EXPRESSIONS].join(',');
+const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+function rows(file: string, r: Recognition, format: 'json' | 'csv'): string[] {
+  return r.faces.map((f, i) => {
+    const box = { x: r1(f.box.x), y: r1(f.box.y), width: r1(f.box.width), height: r1(f.box.height) };
+    if (format === 'csv') {
+      return [csvCell(file), i, box.x, box.y, box.width, box.height, f.detectionScore === null ? '' : r4(f.detectionScore), f.label, r4(f.score), ...EXPRESSIONS.map((e) => r4(f.scores[e]))].join(',');
+    }
+    return JSON.stringify({
+      file, face: i, box, detectionScore: f.detectionScore === null ? null : r4(f.detectionScore),
+      label: f.label, score: r4(f.score), scores: Object.fromEntries(EXPRESSIONS.map((e) => [e, r4(f.scores[e])])),
+      landmarks: f.landmarks.map((p) => [r1(p.x), r1(p.y)]), image: { width: r.width, height: r.height },
+    });
+  });
+}
+
+export const predict: Command = {
+  name: ['predict'],
+  summary: 'detect faces in photos and predict their expressions (JSON lines or CSV; optional annotated copies)',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        format: { type: 'string', default: 'json' },
+        annotate: { type: 'string' },
+        crops: { type: 'boolean', default: false },
+        'min-score': { type: 'string' },
+        'min-size': { type: 'string' },
+        'max-side': { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+      },
+    });
+    const format = values.format as 'json' | 'csv';
+    if (positionals.length === 0 || (format !== 'json' && format !== 'csv')) {
+      console.error(usage);
+      return 2;
+    }
+    const { files, missing } = expandInputs(positionals);
+    const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    const fer = await createRecognizer({
+      model: values.model,
+      detector: { minScore: num(values['min-score']), minSize: num(values['min-size']) } as never,
+      maxSide: num(values['max-side']),
+    });
+    if (!values.quiet) console.error(`model: ${fer.model.manifest.name} (${fer.model.dir})`);
+    if (values.annotate) mkdirSync(values.annotate, { recursive: true });
+    const out = (s: string) => process.stdout.write(s + '\n');
+    if (format === 'csv') out(CSV_HEADER);
+    const noFace: string[] = [];
+    const failed: Array<{ file: string; error: string }> = missing.map((file) => ({ file, error: 'no such file, or no image in it' }));
+    let faces = 0;
+    const progress = new Progress(files.length, 'predict', { silent: values.quiet || files.length < 2 });
+    const t0 = performance.now();
+    const usedNames = new Set<string>();
+    for (const file of files) {
+      try {
+        const r = await fer.recognize(file, { detect: !values.crops });
+        for (const line of rows(file, r, format)) out(line);
+        faces += r.faces.length;
+        if (r.faces.length === 0) noFace.push(file);
+        if (values.annotate) {
+          // Same base name from two folders: suffix instead of overwriting.
+          let name = basename(file, extname(file));
+          for (let k = 2; usedNames.has(name); k++) name = `${basename(file, extname(file))}-${k}`;
+          usedNames.add(name);
+          await writeAnnotated(file, r, join(values.annotate, `${name}.jpg`));
+        }
+      } catch (err) {
+        failed.push({ file, error: (err as Error).message });
+      }
+      progress.tick(1, `${faces} faces`);
+    }
+    progress.done(`${faces} faces`);
+    await fer.dispose();
+    const secs = (performance.now() - t0) / 1000;
+    console.error(`${files.length} files, ${faces} faces, ${noFace.length} without a face, ${failed.length} failed (${(files.length / Math.max(secs, 1e-9)).toFixed(2)} photos/s)`);
+    if (noFace.length) console.error(`no face:\n${noFace.map((f) => `  ${f}`).join('\n')}`);
+    if (failed.length) console.error(`failed:\n${failed.map((f) => `  ${f.file}: ${f.error}`).join('\n')}`);
+    return failed.length ? 1 : 0;
+  },
+};
