@@ -16,7 +16,8 @@ import { MANIFEST_FILE, MANIFEST_FORMAT, type CafeManifest } from './manifest.js
 import { readSafetensorsPlain, type PlainTensor } from './safetensors-read.js';
 
 export interface ExportOptions {
-  /** Store weights as float16 (default true: ResNet-18 + mask layer is ~47 MB in fp32, ~24 MB in fp16). */
+  /** Store weights as float16. Default: only when the float32 file would exceed FP16_ABOVE_BYTES (a ResNet-18 head
+   *  is ~45 MB in fp32, ~22 MB in fp16; a probe is a few KB and gains nothing from rounding). */
   fp16?: boolean;
   /** Model name in model.json; default 'cafe-<encoder>' + the run folder's name. */
   name?: string;
@@ -108,8 +109,10 @@ function featureDim(w: Map<string, PlainTensor>, m: HeadModelConfig, encoder: st
   throw invalidParameter('encoder', `one of ${Object.keys(ENCODER_DIMS).join(', ')} (cannot tell the feature width of '${encoder}')`, encoder);
 }
 
+/** Above this size (the repo's 25 MB budget for shipped models, with room for model.json) fp16 is the default. */
+export const FP16_ABOVE_BYTES = 20e6;
+
 export async function exportRun(run: string, outDir: string, opts: ExportOptions = {}): Promise<ExportResult> {
-  const fp16 = opts.fp16 ?? true;
   const cfg = readConfig(run);
   const weightsPath = pickWeights(run, opts.weights);
   const { tensors, metadata } = readSafetensorsPlain(weightsPath);
@@ -123,6 +126,7 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
   const pre: PreprocessConfig = { ...CAFE_PRESET, size };
   const graph = (half: boolean) => encodeOnnxModel(buildHeadGraph(tensors, model, { imageSize: size, featureDim: D, fp16: half }));
   const full = graph(false);
+  const fp16 = opts.fp16 ?? full.byteLength > FP16_ABOVE_BYTES;
   const onnx = fp16 ? graph(true) : full;
 
   // fp16 vs fp32 on random inputs in the value ranges the models see.

@@ -76,7 +76,7 @@ export async function loadExpressionModel(dir: string = defaultModelDir(), opts:
   const headPath = join(dir, manifest.head!);
   let head: ort.InferenceSession;
   try {
-    head = await ort.InferenceSession.create(readFileSync(headPath), { intraOpNumThreads: opts.threads, graphOptimizationLevel: 'all' });
+    head = await ort.InferenceSession.create(readFileSync(headPath), { graphOptimizationLevel: 'all', ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}) });
   } catch (err) {
     throw fileError(headPath, `onnxruntime cannot load the head (${(err as Error).message.split('\n')[0]})`);
   }

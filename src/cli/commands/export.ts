@@ -2,14 +2,14 @@ import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
 import { exportRun } from '../../export/export-run.js';
 
-const USAGE = `Usage: cafe export --run DIR --out DIR [--fp32] [--name NAME] [--weights FILE]
+const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--name NAME] [--weights FILE]
 
 Exports a trained CAFE run (config.json + safetensors weights) to a model folder that \`cafe predict --model DIR\`
 and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): model.json + head.onnx.
 
   --run DIR       training run folder
   --out DIR       model folder to write (created; model.json and head.onnx are replaced atomically)
-  --fp32          keep float32 weights (default: float16 storage, float32 compute; half the size)
+  --fp16, --fp32  weight storage (default: fp16 when the fp32 file would pass 20 MB; compute is always fp32)
   --name NAME     model name recorded in model.json
   --weights FILE  weights file inside the run (default best.safetensors, else final.safetensors)`;
 
@@ -19,6 +19,12 @@ function value(argv: string[], flag: string): string | undefined {
   const v = argv[i + 1];
   if (v === undefined || v.startsWith('--')) throw invalidParameter(flag, 'a value', v);
   return v;
+}
+
+function precision(argv: string[]): boolean | undefined {
+  if (argv.includes('--fp32')) return false;
+  if (argv.includes('--fp16')) return true;
+  return undefined;
 }
 
 export const exportCommand: Command = {
@@ -32,7 +38,7 @@ export const exportCommand: Command = {
       console.error(USAGE);
       return 2;
     }
-    const r = await exportRun(run, out, { fp16: !argv.includes('--fp32'), name: value(argv, '--name'), weights: value(argv, '--weights') });
+    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights') });
     const p = Object.entries(r.manifest.parity ?? {}).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
     console.log(`wrote ${r.outDir}/head.onnx (${(r.bytes / 1e6).toFixed(1)} MB, ${r.manifest.precision}) and model.json${p ? `; max |logit diff| ${p}` : ''}`);
     return 0;
