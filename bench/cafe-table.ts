@@ -1,0 +1,90 @@
+// Assembles the cross-domain table (the paper's Table 2 layout) from `cafe eval` outputs and the runs' metrics:
+//   node --import tsx bench/cafe-table.ts [--results bench/results/cafe] [--runs runs] [--out bench/results/cafe-table]
+// One row per bench/results/cafe/<row>.json (written by `cafe eval --out bench/results/cafe/<row>`).
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execSync } from 'node:child_process';
+
+const { values } = parseArgs({ options: { results: { type: 'string', default: 'bench/results/cafe' }, out: { type: 'string', default: 'bench/results/cafe-table' } } });
+
+interface EvalJson {
+  command: string;
+  commit: string;
+  run: string;
+  config: { name: string; model: Record<string, unknown>; loss: { lambda: number; beta: number }; optim: { epochs: number }; data: { trainLimit: number; imageSize: number } };
+  targets: Array<{ target: string; scores: { n: number; accuracy: number; balancedAccuracy: number; macroF1: number } }>;
+}
+
+const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
+const ORDER = ['baseline', 'probe', 'probe-full', 'concat', 'mask-only', 'mask-sep', 'nosigmoid', 'cafe', 'cafe-freemask'];
+
+function describe(c: EvalJson['config']): string {
+  const m = c.model as { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string };
+  if (m.kind === 'baseline') return 'ResNet-18 + FC, end to end ("None")';
+  if (m.kind === 'probe') return 'linear probe on frozen faceres F';
+  if (m.kind === 'concat') return 'concat [F, f] + FC (Table 4)';
+  const parts = [`mask ${m.maskActivation === 'sigmoid' ? 'sigmoid' : 'no sigmoid'}${m.finalRelu ? ' (post-ReLU, M >= 0.5)' : ' (free, no final ReLU)'}`];
+  if (c.loss.lambda > 0) parts.push(`sep lambda=${c.loss.lambda}`);
+  if (c.loss.beta > 0) parts.push(`div beta=${c.loss.beta}`);
+  return `${parts.join(' + ')}, F ${m.dimMatch}`;
+}
+
+const files = existsSync(values.results!) ? readdirSync(values.results!).filter((f) => f.endsWith('.json')) : [];
+const rows = files.map((f) => {
+  const e = JSON.parse(readFileSync(join(values.results!, f), 'utf8')) as EvalJson;
+  const get = (prefix: string) => e.targets.find((t) => t.target.startsWith(prefix))?.scores;
+  const metricsPath = join(e.run, 'metrics.jsonl');
+  const metrics = existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  const best = metrics.reduce((a: { validAccuracy: number } | undefined, m: { validAccuracy: number }) => (!a || m.validAccuracy > a.validAccuracy ? m : a), undefined);
+  const sfew = get('sfew:');
+  const ck = get('ckplus:');
+  return {
+    row: f.replace(/\.json$/, ''),
+    what: describe(e.config),
+    epochsDone: metrics.length,
+    epochsPlanned: e.config.optim.epochs,
+    trainImages: e.config.data.trainLimit || 'all',
+    imageSize: e.config.data.imageSize,
+    valid: best?.validAccuracy,
+    test: get('ferplus:')?.accuracy,
+    sfew: sfew?.accuracy,
+    ck: ck?.accuracy,
+    meanTargets: sfew && ck ? (sfew.accuracy + ck.accuracy) / 2 : undefined,
+    sfewBalanced: sfew?.balancedAccuracy,
+    ckBalanced: ck?.balancedAccuracy,
+    command: e.command,
+    commit: e.commit,
+  };
+});
+rows.sort((a, b) => (ORDER.indexOf(a.row.replace(/^cpu-/, '')) - ORDER.indexOf(b.row.replace(/^cpu-/, ''))) || a.row.localeCompare(b.row));
+
+let commit = 'unknown';
+try {
+  commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
+} catch {
+  /* not a checkout */
+}
+const md = [
+  '# CAFE cross-domain table (source FERPlus-train, majority labels)',
+  '',
+  'Accuracy %, best epoch on a fixed 1500-image subset of FERPlus-valid (never a target). Targets: FERPlus-test (in-domain), SFEW 2.0 Val, CK+48 (no neutral: 7-way argmax, scored over its 6 classes). "mean" = mean of SFEW and CK+ accuracy.',
+  '',
+  '| row | what | epochs | FER+ valid | FER+ test | SFEW val | CK+48 | mean SFEW/CK+ | SFEW bal. | CK+ bal. |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.row} | ${r.what} | ${r.epochsDone}/${r.epochsPlanned} | ${pct(r.valid)} | ${pct(r.test)} | ${pct(r.sfew)} | ${pct(r.ck)} | ${pct(r.meanTargets)} | ${pct(r.sfewBalanced)} | ${pct(r.ckBalanced)} |`),
+  '',
+  'Commands:',
+  '',
+  ...rows.map((r) => `- ${r.row}: \`${r.command}\` (commit ${r.commit.slice(0, 10)})`),
+  '',
+  `Table built by \`node --import tsx bench/cafe-table.ts\` at commit \`${commit}\`, ${new Date().toISOString()}.`,
+  '',
+].join('\n');
+const write = (p: string, s: string) => {
+  writeFileSync(`${p}.tmp`, s);
+  renameSync(`${p}.tmp`, p);
+};
+write(`${values.out}.md`, md);
+write(`${values.out}.json`, JSON.stringify({ commit, rows }, null, 2) + '\n');
+console.log(md);
