@@ -16,6 +16,8 @@ export interface CafeManifest {
   kind: 'cafe' | 'human-emotion';
   /** Short name for reports, e.g. 'cafe-ferplus-faceres'. */
   name: string;
+  /** One sentence for people: what this model is (and is not). */
+  description?: string;
   /** Class order of the outputs; always EXPRESSIONS. */
   classes: string[];
   /** Encoder registry name (kind 'cafe'), e.g. 'faceres'. */

@@ -76,7 +76,7 @@ export const predict: Command = {
       detector: { minScore: num(values['min-score']), minSize: num(values['min-size']) } as never,
       maxSide: num(values['max-side']),
     });
-    if (!values.quiet) console.error(`model: ${fer.model.manifest.name} (${fer.model.dir})`);
+    if (!values.quiet) console.error(`model: ${fer.model.manifest.name} (${fer.model.dir})${fer.model.manifest.description ? `: ${fer.model.manifest.description}` : ''}`);
     if (values.annotate) mkdirSync(values.annotate, { recursive: true });
     const out = (s: string) => process.stdout.write(s + '\n');
     if (format === 'csv') out(CSV_HEADER);
