@@ -1,0 +1,76 @@
+// Recognizer API on the shipped default model: result shape, skip-detection for crops, model folder errors, and a
+// model folder made by `cafe export` from a tiny run (probe kind: no libtorch needed to write its weights).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRecognizer } from '../../src/recognizer/recognizer.js';
+import { exportRun } from '../../src/export/export-run.js';
+import { EXPRESSIONS } from '../../src/labels.js';
+import { CafeError } from '../../src/errors.js';
+
+const FACE = '/work/shared/datasets/photos/faceapi-examples/happy.jpg';
+const SKIP = existsSync(FACE) ? false : `shared datasets absent (${FACE}); see /work/shared/datasets/README.md`;
+
+/** A safetensors file of float32 tensors, written by hand (the format is a JSON header + raw bytes). */
+function writeSafetensors(path: string, tensors: Record<string, { shape: number[]; data: Float32Array }>): void {
+  const header: Record<string, unknown> = {};
+  let off = 0;
+  for (const [k, t] of Object.entries(tensors)) {
+    header[k] = { dtype: 'F32', shape: t.shape, data_offsets: [off, off + t.data.byteLength] };
+    off += t.data.byteLength;
+  }
+  const h = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(h.length));
+  writeFileSync(path, Buffer.concat([len, h, ...Object.values(tensors).map((t) => Buffer.from(t.data.buffer))]));
+}
+
+test('recognize: typed result per face; crops skip detection', { skip: SKIP }, async () => {
+  const fer = await createRecognizer();
+  try {
+    const r = await fer.recognize(FACE);
+    assert.equal(r.faces.length, 1);
+    const f = r.faces[0];
+    assert.deepEqual(Object.keys(f.scores), [...EXPRESSIONS]);
+    assert.ok(Math.abs(Object.values(f.scores).reduce((a, b) => a + b, 0) - 1) < 1e-3);
+    assert.equal(f.label, EXPRESSIONS.reduce((a, b) => (f.scores[b] > f.scores[a] ? b : a)));
+    assert.equal(f.landmarks.length, 6);
+    assert.ok(f.detectionScore! > 0.6);
+    const crop = await fer.recognize({ width: 96, height: 96, channels: 3, data: new Uint8Array(96 * 96 * 3).fill(120) }, { detect: false });
+    assert.equal(crop.faces.length, 1);
+    assert.equal(crop.faces[0].detectionScore, null);
+    assert.deepEqual(crop.faces[0].box, { x: 0, y: 0, width: 96, height: 96 });
+  } finally {
+    await fer.dispose();
+  }
+});
+
+test('model folders: a missing or foreign folder is a clear error; an exported run loads and predicts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cafe-model-'));
+  try {
+    await assert.rejects(createRecognizer({ model: join(dir, 'nothing') }), (e: Error) => e instanceof CafeError && /cafe export/.test(e.message));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ format: 'other/1' }));
+    await assert.rejects(createRecognizer({ model: dir }), /format/);
+    // A probe run: logits = fc(F), faceres features (1024-d).
+    const run = join(dir, 'run');
+    mkdirSync(run);
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ data: { train: 'ferplus:/x:train', imageSize: 48 }, encoder: { name: 'faceres' }, model: { kind: 'probe' } }));
+    const w = new Float32Array(7 * 1024);
+    for (let i = 0; i < 1024; i++) w[1 * 1024 + i] = 0.01; // every face: happiness
+    writeSafetensors(join(run, 'best.safetensors'), { 'fc.weight': { shape: [7, 1024], data: w }, 'fc.bias': { shape: [7], data: new Float32Array(7) } });
+    const out = join(dir, 'model');
+    const r = await exportRun(run, out);
+    assert.equal(r.manifest.precision, 'fp32');
+    const fer = await createRecognizer({ model: out });
+    try {
+      const res = await fer.recognize({ width: 64, height: 64, channels: 3, data: new Uint8Array(64 * 64 * 3).fill(200) }, { detect: false });
+      assert.equal(res.faces[0].label, 'happiness');
+    } finally {
+      await fer.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
