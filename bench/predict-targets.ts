@@ -1,0 +1,103 @@
+// A deployable model (model folder, as `cafe predict` loads it) and the peers, on the aligned-crop targets:
+// FER+ test, SFEW 2.0 Val, CK+48 (all of it; no neutral there: 7-way argmax, predicting neutral counts as wrong).
+// Crops are scored as the datasets ship them (no detection), like the training engineer's eval.
+// Run: node --import tsx bench/predict-targets.ts [--model DIR] [--out bench/results/predict-targets] [--limit N]
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
+import { openDataset } from '../src/data/index.js';
+import { decodeRgb, isBlank } from '../src/data/image.js';
+import { EXPRESSIONS, type Expression } from '../src/labels.js';
+import { loadExpressionModel } from '../src/recognizer/model.js';
+import { createFaceApi } from '../src/peers/faceapi.js';
+import { createHumanEmotion } from '../src/peers/human-emotion.js';
+import type { RgbImage } from '../src/encoders/types.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const ROOT = '/work/shared/datasets';
+const OUT = opt('out') ?? 'bench/results/predict-targets';
+const LIMIT = Number(opt('limit') ?? 0);
+const TARGETS = [
+  { name: 'FER+ test', spec: `ferplus:${ROOT}/ferplus:test` },
+  { name: 'SFEW 2.0 Val', spec: `sfew:${ROOT}/sfew2/Val` },
+  { name: 'CK+48', spec: `ckplus:${ROOT}/ckplus48` },
+];
+if (!existsSync(ROOT)) {
+  console.error(`skipped: ${ROOT} is absent`);
+  process.exit(0);
+}
+const argmax = (p: ArrayLike<number>) => {
+  let b = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[b]) b = i;
+  return EXPRESSIONS[b];
+};
+
+const model = await loadExpressionModel(opt('model'));
+const faceapi = await createFaceApi();
+const human = await createHumanEmotion();
+const scorers: Array<[string, (c: RgbImage[]) => Promise<Float32Array[]>]> = [
+  [model.manifest.name, (c) => model.predict(c)],
+  ['face-api expression net (crop)', (c) => faceapi.predictCrops(c)],
+  ["human's emotion net (crop)", (c) => human.predict(c)],
+];
+const rows: Array<{ target: string; model: string; n: number; skipped: number; accuracy: number; balancedAccuracy: number }> = [];
+for (const t of TARGETS) {
+  const ds = await openDataset(t.spec);
+  let items = ds.items.filter((i) => i.label && i.source.kind === 'file');
+  if (LIMIT) items = items.filter((_, i) => i % Math.ceil(items.length / LIMIT) === 0);
+  const crops: RgbImage[] = [];
+  const labels: Expression[] = [];
+  let skipped = 0;
+  for (const it of items) {
+    try {
+      const img = await decodeRgb(it.source);
+      if (isBlank(img.data)) {
+        skipped++; // SFEW Val ships 12 all-black images
+        continue;
+      }
+      crops.push({ ...img, channels: 3 });
+      labels.push(it.label!);
+    } catch {
+      skipped++;
+    }
+  }
+  for (const [name, score] of scorers) {
+    const preds: Expression[] = [];
+    for (let i = 0; i < crops.length; i += 64) preds.push(...(await score(crops.slice(i, i + 64))).map(argmax));
+    const present = EXPRESSIONS.filter((e) => labels.includes(e));
+    const recall = present.map((e) => {
+      const idx = labels.flatMap((l, i) => (l === e ? [i] : []));
+      return idx.filter((i) => preds[i] === e).length / idx.length;
+    });
+    rows.push({
+      target: t.name, model: name, n: labels.length, skipped,
+      accuracy: preds.filter((p, i) => p === labels[i]).length / labels.length,
+      balancedAccuracy: recall.reduce((a, b) => a + b, 0) / recall.length,
+    });
+    console.error(`${t.name} ${name}: ${(100 * rows[rows.length - 1].accuracy).toFixed(1)}%`);
+  }
+}
+await model.dispose();
+human.dispose();
+
+const command = `node --import tsx bench/predict-targets.ts${args.length ? ' ' + args.join(' ') : ''}`;
+const commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
+const result = { command, commit, date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, loadAverage: loadavg(), model: model.manifest.name, rows };
+const pct = (x: number) => (100 * x).toFixed(1);
+const md = [
+  '# Deployable model and peers on aligned-crop targets', '',
+  `\`${command}\` at \`${commit}\`, ${result.date}. Crops as the datasets ship them, no detection; CK+48 has no neutral (7-way argmax).`, '',
+  '| target | model | n | skipped | accuracy | balanced acc. |', '|---|---|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.target} | ${r.model} | ${r.n} | ${r.skipped} | ${pct(r.accuracy)}% | ${pct(r.balancedAccuracy)}% |`), '',
+].join('\n');
+mkdirSync(dirname(OUT), { recursive: true });
+for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md]] as const) {
+  writeFileSync(`${OUT}.${ext}.tmp`, text);
+  renameSync(`${OUT}.${ext}.tmp`, `${OUT}.${ext}`);
+}
+console.log(md);
