@@ -1,0 +1,3 @@
+// The cafe CLI straight from TypeScript (no build): node --import tsx bench/cafe-cli.ts <command> ...
+import { main } from '../src/cli/main.js';
+process.exitCode = await main(process.argv.slice(2));

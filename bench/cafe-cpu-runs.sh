@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The CPU runs behind bench/results/cafe-table.md, as they were launched (from the repo root, with tsx; after
+# `npm run build`, `node bin/cafe.js` is the same CLI). Each row is one config switch on configs/cafe-cpu.json.
+# The four CNN rows ran side by side, 1 libtorch thread each, on 2 cores shared with other jobs (load 12-16).
+set -euo pipefail
+CAFE="nice -n 5 node --import tsx bench/cafe-cli.ts"
+D=/work/shared/datasets
+# Target features (orig view) for evaluation; training features come from `cafe features extract --flip` on FERPlus.
+$CAFE features extract --threads 1 --data sfew:$D/sfew2:val --data ckplus:$D/ckplus48 --data ferplus:$D/ferplus:valid --data ferplus:$D/ferplus:test
+run() { name=$1; shift; $CAFE train --config configs/cafe-cpu.json --out runs/cpu-$name name=cpu-$name "$@" > runs/cpu-$name.log 2>&1 & }
+run cafe
+run baseline model.kind=baseline
+run cafe-freemask model.finalRelu=false
+run mask-only loss.lambda=0 loss.beta=0
+run probe model.kind=probe
+wait
+T="--target ferplus:$D/ferplus:test:mode=majority --target sfew:$D/sfew2:val --target ckplus:$D/ckplus48"
+for r in cafe baseline cafe-freemask mask-only probe; do $CAFE eval --run runs/cpu-$r $T --out bench/results/cafe/cpu-$r; done
+node --import tsx bench/cafe-table.ts
