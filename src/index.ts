@@ -9,3 +9,4 @@ export type { Encoder, EncoderInput, PreprocessConfig, RgbImage as EncoderImage 
 export { getFeatures, type Features, type FeatureOptions } from './features/index.js';
 export { createRecognizer, type Recognizer, type RecognizerOptions, type RecognizeOptions, type Recognition, type FaceExpression, type RecognizerInput } from './recognizer/index.js';
 export { peerPredict, PEER_NAMES, type PeerName } from './peers/index.js';
+export { resolveConfig, loadConfig, DEFAULT_CONFIG, type TrainConfig } from './cafe/config.js';
