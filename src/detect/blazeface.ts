@@ -19,11 +19,13 @@ export interface DetectorOptions {
   maxFaces?: number;
   /** IoU above which the lower-scoring of two boxes is dropped; default 0.3 (what human uses). */
   iouThreshold?: number;
+  /** When nothing is found, look again with the image padded to twice its size (faces filling the frame); default true. */
+  retryPadded?: boolean;
   /** model.json of the detector; default human's models/blazeface.json. */
   modelPath?: string;
 }
 
-export const DEFAULT_DETECTOR_OPTIONS: Required<Omit<DetectorOptions, 'modelPath'>> = { minScore: 0.6, minSize: 20, maxFaces: 50, iouThreshold: 0.3 };
+export const DEFAULT_DETECTOR_OPTIONS: Required<Omit<DetectorOptions, 'modelPath'>> = { minScore: 0.6, minSize: 20, maxFaces: 50, iouThreshold: 0.3, retryPadded: true };
 
 export function defaultBlazefacePath(): string {
   return join(packageDir('@vladmandic/human'), 'models', 'blazeface.json');
@@ -73,11 +75,11 @@ export async function createFaceDetector(options: DetectorOptions = {}): Promise
   const S = (model.inputs[0].shape?.[1] ?? 256) > 0 ? model.inputs[0].shape![1] : 256;
   const anc = anchors(S);
 
-  const run = async (img: RgbImage): Promise<Float32Array> => {
+  /** Model input = the image seen through a square window: model pixel (u, v) = image (u * scale - off, v * scale - off). */
+  const run = async (img: RgbImage, scale: number, off: number): Promise<Float32Array> => {
     // Pad right/bottom to a square (black) so coordinates need one scale, and shrink in JS: cheaper than moving a
     // full-resolution int32 tensor through tfjs-wasm.
-    const side = Math.max(img.width, img.height);
-    const small = warpAffine(img, scaleMap(side / S), S, S, 'black');
+    const small = warpAffine(img, { ...scaleMap(scale), c: -off, f: -off }, S, S, 'black');
     const rows = tf.tidy(() => {
       const input = tf.sub(tf.div(tf.tensor4d(small.data, [1, S, S, 3], 'float32'), 127.5), 1);
       const out = model.execute(input) as tfType.Tensor[];
@@ -93,35 +95,43 @@ export async function createFaceDetector(options: DetectorOptions = {}): Promise
     return data;
   };
 
+  const pass = async (img: RgbImage, scale: number, off: number): Promise<DetectedFace[]> => {
+    const rows = await run(img, scale, off);
+    const candidates: DetectedFace[] = [];
+    const n = anc.length / 2;
+    for (let i = 0; i < n; i++) {
+      const r = rows.subarray(i * 17, i * 17 + 17);
+      const score = 1 / (1 + Math.exp(-r[0]));
+      if (score < o.minScore) continue;
+      const ax = anc[2 * i];
+      const ay = anc[2 * i + 1];
+      const w = r[3] * scale;
+      const h = r[4] * scale;
+      if (Math.min(w, h) < o.minSize) continue;
+      const cx = (r[1] + ax) * scale - off;
+      const cy = (r[2] + ay) * scale - off;
+      const landmarks: Point[] = [];
+      for (let k = 0; k < 6; k++) landmarks.push({ x: (r[5 + 2 * k] + ax) * scale - off, y: (r[6 + 2 * k] + ay) * scale - off });
+      candidates.push({ box: { x: cx - w / 2, y: cy - h / 2, width: w, height: h }, landmarks, score });
+    }
+    candidates.sort((a, b) => b.score - a.score);
+    const kept: DetectedFace[] = [];
+    for (const c of candidates) {
+      if (kept.length >= o.maxFaces) break;
+      if (kept.every((k) => iou(k, c) <= o.iouThreshold)) kept.push(c);
+    }
+    return kept;
+  };
+
   return {
     async detect(img: RgbImage): Promise<DetectedFace[]> {
       if (img.width < 1 || img.height < 1) return [];
-      const rows = await run(img);
-      const scale = Math.max(img.width, img.height) / S;
-      const candidates: DetectedFace[] = [];
-      const n = anc.length / 2;
-      for (let i = 0; i < n; i++) {
-        const r = rows.subarray(i * 17, i * 17 + 17);
-        const score = 1 / (1 + Math.exp(-r[0]));
-        if (score < o.minScore) continue;
-        const ax = anc[2 * i];
-        const ay = anc[2 * i + 1];
-        const cx = (r[1] + ax) * scale;
-        const cy = (r[2] + ay) * scale;
-        const w = r[3] * scale;
-        const h = r[4] * scale;
-        if (Math.min(w, h) < o.minSize) continue;
-        const landmarks: Point[] = [];
-        for (let k = 0; k < 6; k++) landmarks.push({ x: (r[5 + 2 * k] + ax) * scale, y: (r[6 + 2 * k] + ay) * scale });
-        candidates.push({ box: { x: cx - w / 2, y: cy - h / 2, width: w, height: h }, landmarks, score });
-      }
-      candidates.sort((a, b) => b.score - a.score);
-      const kept: DetectedFace[] = [];
-      for (const c of candidates) {
-        if (kept.length >= o.maxFaces) break;
-        if (kept.every((k) => iou(k, c) <= o.iouThreshold)) kept.push(c);
-      }
-      return kept;
+      const side = Math.max(img.width, img.height);
+      const found = await pass(img, side / S, 0);
+      if (found.length > 0 || !o.retryPadded) return found;
+      // BlazeFace misses faces that fill the frame (tight crops, close-ups): retry once with the image shrunk into the
+      // middle of a black square twice its size.
+      return pass(img, (2 * side) / S, side / 2);
     },
     dispose() {
       model.dispose();
