@@ -105,7 +105,7 @@ await fer.dispose();
 
 const command = `node --import tsx bench/predict.ts${args.length ? ' ' + args.join(' ') : ''}`;
 const commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
-const dirty = execSync('git status --porcelain -- src bench models', { encoding: 'utf8' }).trim() !== '';
+const dirty = execSync('git status --porcelain -- src/detect src/recognizer src/peers src/export bench/predict.ts models', { encoding: 'utf8' }).trim() !== '';
 const result = {
   command, commit, dirty, date: new Date().toISOString(), model: modelName, machine: `${cpus().length} x ${cpus()[0]?.model}`,
   loadAverage: loadavg().map((x) => Math.round(x * 100) / 100), frames: items.length, rows,

@@ -42,13 +42,16 @@ function anchors(inputSize: number): Float32Array {
   return Float32Array.from(out);
 }
 
-function iou(a: DetectedFace, b: DetectedFace): number {
+/** Overlap of two boxes: IoU, and the share of the smaller box that lies inside the other. */
+function overlap(a: DetectedFace, b: DetectedFace): { iou: number; ofSmaller: number } {
   const x0 = Math.max(a.box.x, b.box.x);
   const y0 = Math.max(a.box.y, b.box.y);
   const x1 = Math.min(a.box.x + a.box.width, b.box.x + b.box.width);
   const y1 = Math.min(a.box.y + a.box.height, b.box.y + b.box.height);
   const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  return inter / (a.box.width * a.box.height + b.box.width * b.box.height - inter);
+  const aa = a.box.width * a.box.height;
+  const ab = b.box.width * b.box.height;
+  return { iou: inter / (aa + ab - inter), ofSmaller: inter / Math.min(aa, ab) };
 }
 
 function checkOptions(o: Required<Omit<DetectorOptions, 'modelPath'>>): void {
@@ -118,7 +121,12 @@ export async function createFaceDetector(options: DetectorOptions = {}): Promise
     const kept: DetectedFace[] = [];
     for (const c of candidates) {
       if (kept.length >= o.maxFaces) break;
-      if (kept.every((k) => iou(k, c) <= o.iouThreshold)) kept.push(c);
+      // Also drop a box mostly inside a better one: on close-ups BlazeFace adds a half-size box on part of the face,
+      // which plain IoU (small for boxes of different sizes) lets through.
+      if (kept.every((k) => {
+        const v = overlap(k, c);
+        return v.iou <= o.iouThreshold && v.ofSmaller <= 0.6;
+      })) kept.push(c);
     }
     return kept;
   };
