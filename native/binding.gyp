@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "cafe_torch",
-      "sources": ["cafe_torch.cc"],
+      "sources": ["addon.cc", "tensor.cc", "ops.cc", "optim.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(node -p \"process.env.CAFE_TORCH_INCLUDES || ''\")"

@@ -4,7 +4,7 @@
 //                                PyTorch wheel's torch/ folder). Default: Debian's libtorch-dev under /usr.
 //   CAFE_REQUIRE_NATIVE=1        make a missing libtorch or a failed build an install error (CI uses this).
 //   --force                      rebuild even if the stamp says the build is current.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, readdirSync, rmSync, mkdirSync, copyFileSync, renameSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
@@ -57,9 +57,10 @@ const defines = lt.abi !== null ? [`_GLIBCXX_USE_CXX11_ABI=${lt.abi}`] : [];
 const ldflags = [`-L${lt.libDir}`, `-Wl,-rpath,${lt.libDir}`, '-Wl,--no-as-needed'];
 
 const stampFile = join(nativeDir, 'build', 'cafe-stamp.json');
-const stamp = createHash('sha256')
-  .update(readFileSync(join(nativeDir, 'cafe_torch.cc')))
-  .update(readFileSync(join(nativeDir, 'binding.gyp')))
+const sources = readdirSync(nativeDir).filter((f) => /\.(cc|h|gyp)$/.test(f)).sort();
+const hash = createHash('sha256');
+for (const f of sources) hash.update(f).update(readFileSync(join(nativeDir, f)));
+const stamp = hash
   .update(JSON.stringify({ lt, cudaLibs, node: process.versions.modules }))
   .digest('hex');
 const built = join(nativeDir, 'build', 'Release', 'cafe_torch.node');
@@ -79,7 +80,13 @@ console.log(`cafe: building the libtorch addon against ${lt.where}${cudaLibs.len
 // fails offline.
 const nodePrefix = process.env.npm_config_nodedir || dirname(dirname(process.execPath));
 const nodedir = existsSync(join(nodePrefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${nodePrefix}`] : [];
-const r = spawnSync(process.execPath, [gyp, 'rebuild', ...nodedir, '--directory', nativeDir, `--jobs=${Math.max(1, Math.min(4, (await import('node:os')).cpus().length))}`], {
+// Build in a staging copy, then rename the result into place: a failed or half-done rebuild never removes a working
+// addon, and processes starting meanwhile keep loading the old one.
+const staging = join(nativeDir, `.staging-${process.pid}`);
+rmSync(staging, { recursive: true, force: true });
+mkdirSync(staging, { recursive: true });
+for (const f of sources) copyFileSync(join(nativeDir, f), join(staging, f));
+const r = spawnSync(process.execPath, [gyp, 'rebuild', ...nodedir, '--directory', staging, `--jobs=${Math.max(1, Math.min(4, (await import('node:os')).cpus().length))}`], {
   stdio: 'inherit',
   env: {
     ...process.env,
@@ -90,5 +97,9 @@ const r = spawnSync(process.execPath, [gyp, 'rebuild', ...nodedir, '--directory'
   },
 });
 if (r.status !== 0) bail(`node-gyp failed (exit ${r.status}); see the compiler output above`);
+mkdirSync(dirname(built), { recursive: true });
+copyFileSync(join(staging, 'build', 'Release', 'cafe_torch.node'), `${built}.tmp`);
+renameSync(`${built}.tmp`, built);
+rmSync(staging, { recursive: true, force: true });
 writeFileSync(stampFile, JSON.stringify({ stamp, libtorch: lt.where, cuda: cudaLibs.length > 0 }));
 console.log(`cafe: libtorch addon built: ${built}`);

@@ -105,6 +105,7 @@ export interface NativeBinding {
   mulInPlace(t: H, other: number, otherIsScalar: boolean): H;
   copyInPlace(dst: H, src: H): H;
   zeroInPlace(t: H): H;
+  reluInPlace(t: H): H;
   fillInPlace(t: H, v: number): H;
   uniformInPlace(t: H, from: number, to: number, gen: G): H;
   normalInPlace(t: H, mean: number, std: number, gen: G): H;

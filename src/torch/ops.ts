@@ -381,6 +381,12 @@ export function fillInPlace(t: Tensor, value: number): Tensor {
   native().fillInPlace(t.handle, value);
   return t;
 }
+/** relu applied in place (like torch.relu_); autograd-safe where PyTorch allows it (e.g. after BatchNorm). */
+export function reluInPlace(t: Tensor): Tensor {
+  isTensor(t, 'input');
+  native().reluInPlace(t.handle);
+  return t;
+}
 export function zeroInPlace(t: Tensor): Tensor {
   isTensor(t, 'input');
   native().zeroInPlace(t.handle);

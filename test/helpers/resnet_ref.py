@@ -17,7 +17,8 @@ class BasicBlock(nn.Module):
         out = self.bn2(self.conv2(out))
         if self.downsample is not None:
             identity = self.downsample(x)
-        return self.relu(out + identity)
+        out += identity
+        return self.relu(out)
 
 class ResNet18(nn.Module):
     def __init__(self, num_classes=1000):
