@@ -20,7 +20,10 @@ export type PeerName = (typeof PEER_NAMES)[number];
 let faceApi: Promise<FaceApiPeer> | undefined;
 let human: Promise<CropClassifier> | undefined;
 
-export async function peerPredict(name: PeerName, img: RgbImage): Promise<Float32Array | null> {
+/** `img`: 8-bit pixels, row-major, channels interleaved; `channels` defaults to 3 (src/data's decoded RGB images). */
+export async function peerPredict(name: PeerName, image: Omit<RgbImage, 'channels'> & { channels?: RgbImage['channels'] }): Promise<Float32Array | null> {
+  const img: RgbImage = { ...image, channels: image.channels ?? 3 };
+  if (img.data.length !== img.width * img.height * img.channels) throw invalidParameter('image', `${img.width} x ${img.height} x ${img.channels} bytes`, img.data.length);
   switch (name) {
     case 'faceapi': {
       const faces = await (faceApi ??= createFaceApi()).then((p) => p.detectAll(img));
