@@ -171,20 +171,18 @@ Napi::Value Mean(const Napi::CallbackInfo& info) {
 }
 Napi::Value Amax(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::amax(T(info, 0), Ints(info, 1, "dims"), Bool(info, 2, "keepdim"))); }
 Napi::Value Amin(const Napi::CallbackInfo& info) { return Wrap(info.Env(), at::amin(T(info, 0), Ints(info, 1, "dims"), Bool(info, 2, "keepdim"))); }
-// maxDim(t, dim, keepdim) -> [values, indices]
-Napi::Value MaxDim(const Napi::CallbackInfo& info) {
-  auto r = at::max(T(info, 0), Int(info, 1, "dim"), Bool(info, 2, "keepdim"));
-  Napi::Array a = Napi::Array::New(info.Env(), 2);
-  a.Set(0u, Wrap(info.Env(), std::get<0>(r)));
-  a.Set(1u, Wrap(info.Env(), std::get<1>(r)));
+Napi::Value WrapPair(Napi::Env env, std::tuple<at::Tensor, at::Tensor> r) {
+  Napi::Array a = Napi::Array::New(env, 2);
+  a.Set(0u, Wrap(env, std::get<0>(r)));
+  a.Set(1u, Wrap(env, std::get<1>(r)));
   return a;
 }
+// maxDim / minDim (t, dim, keepdim) -> [values, indices]
+Napi::Value MaxDim(const Napi::CallbackInfo& info) {
+  return WrapPair(info.Env(), at::max(T(info, 0), Int(info, 1, "dim"), Bool(info, 2, "keepdim")));
+}
 Napi::Value MinDim(const Napi::CallbackInfo& info) {
-  auto r = at::min(T(info, 0), Int(info, 1, "dim"), Bool(info, 2, "keepdim"));
-  Napi::Array a = Napi::Array::New(info.Env(), 2);
-  a.Set(0u, Wrap(info.Env(), std::get<0>(r)));
-  a.Set(1u, Wrap(info.Env(), std::get<1>(r)));
-  return a;
+  return WrapPair(info.Env(), at::min(T(info, 0), Int(info, 1, "dim"), Bool(info, 2, "keepdim")));
 }
 Napi::Value Argmax(const Napi::CallbackInfo& info) {
   at::Tensor& t = T(info, 0);
