@@ -55,7 +55,7 @@ export async function evaluateRun(runDir: string, targets: string[], opts: EvalO
     const ds = await openDataset(absoluteSpec(spec));
     const feats = model.usesFeature ? await loadFeatureTable(cfg.encoder.name, ds, { flip: false, cacheDir: cfg.encoder.cacheDir, progress: opts.progress ?? true }) : undefined;
     const loader = await DataLoader.create(ds, { normalization: IMAGENET, image: { size: cfg.data.imageSize, margin: cfg.data.margin }, batchSize: 128, shuffle: false });
-    const p = await predict(model, loader, feats);
+    const p = await predict(model, loader, feats, { progress: opts.progress ?? true });
     await loader.close();
     const s = score(argmaxRows(p.logits), p.labels);
     const absent = EXPRESSIONS.filter((_, c) => !s.present.includes(c));

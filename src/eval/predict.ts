@@ -4,6 +4,7 @@ import type { DataLoader } from '../data/loader.js';
 import type { CafeModel } from '../cafe/model.js';
 import { gatherFeatures, type FeatureTable } from '../train/features.js';
 import { NUM_CLASSES } from '../labels.js';
+import { Progress } from '../util/progress.js';
 
 export interface Predictions {
   ids: string[];
@@ -12,8 +13,9 @@ export interface Predictions {
 }
 
 /** Runs the model in eval mode over every item of `loader` that has a label (and a feature, when it needs one). */
-export async function predict(model: CafeModel, loader: DataLoader, features: FeatureTable | undefined): Promise<Predictions> {
+export async function predict(model: CafeModel, loader: DataLoader, features: FeatureTable | undefined, opts: { progress?: boolean; label?: string } = {}): Promise<Predictions> {
   model.eval();
+  const bar = new Progress(loader.items.length, opts.label ?? `predict ${loader.dataset.spec}`, { silent: !opts.progress });
   const ids: string[] = [];
   const labels: number[] = [];
   const chunks: Float32Array[] = [];
@@ -33,10 +35,12 @@ export async function predict(model: CafeModel, loader: DataLoader, features: Fe
         return model.forward(x, F).logits.data<'float32'>().slice();
       }),
     );
+    bar.tick(batch.size);
     chunks.push(logits);
     ids.push(...kids);
     for (const b of keep) labels.push(batch.labels[b]);
   }
+  bar.done();
   const out = new Float32Array(ids.length * NUM_CLASSES);
   let o = 0;
   for (const c of chunks) {
