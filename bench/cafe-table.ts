@@ -12,6 +12,7 @@ interface EvalJson {
   command: string;
   commit: string;
   run: string;
+  epoch?: number;
   config: { name: string; model: Record<string, unknown>; loss: { lambda: number; beta: number }; optim: { epochs: number }; data: { trainLimit: number; imageSize: number } };
   targets: Array<{ target: string; scores: { n: number; accuracy: number; balancedAccuracy: number; macroF1: number } }>;
 }
@@ -37,16 +38,18 @@ const rows = files.map((f) => {
   const metricsPath = join(e.run, 'metrics.jsonl');
   const metrics = existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   const best = metrics.reduce((a: { validAccuracy: number } | undefined, m: { validAccuracy: number }) => (!a || m.validAccuracy > a.validAccuracy ? m : a), undefined);
+  const weightsEpoch: number | undefined = e.epoch !== undefined ? e.epoch + 1 : best ? metrics.indexOf(best) + 1 : undefined;
   const sfew = get('sfew:');
   const ck = get('ckplus:');
   return {
     row: f.replace(/\.json$/, ''),
     what: describe(e.config),
     epochsDone: metrics.length,
+    weightsEpoch,
     epochsPlanned: e.config.optim.epochs,
     trainImages: e.config.data.trainLimit || 'all',
     imageSize: e.config.data.imageSize,
-    valid: best?.validAccuracy,
+    valid: weightsEpoch ? metrics[weightsEpoch - 1]?.validAccuracy : undefined,
     test: get('ferplus:')?.accuracy,
     sfew: sfew?.accuracy,
     ck: ck?.accuracy,
@@ -70,9 +73,9 @@ const md = [
   '',
   'Accuracy %, best epoch on a fixed 1500-image subset of FERPlus-valid (never a target). Targets: FERPlus-test (in-domain), SFEW 2.0 Val, CK+48 (no neutral: 7-way argmax, scored over its 6 classes). "mean" = mean of SFEW and CK+ accuracy.',
   '',
-  '| row | what | epochs | FER+ valid | FER+ test | SFEW val | CK+48 | mean SFEW/CK+ | SFEW bal. | CK+ bal. |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.row} | ${r.what} | ${r.epochsDone}/${r.epochsPlanned} | ${pct(r.valid)} | ${pct(r.test)} | ${pct(r.sfew)} | ${pct(r.ck)} | ${pct(r.meanTargets)} | ${pct(r.sfewBalanced)} | ${pct(r.ckBalanced)} |`),
+  '| row | what | epochs done | weights from epoch | FER+ valid | FER+ test | SFEW val | CK+48 | mean SFEW/CK+ | SFEW bal. | CK+ bal. |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.row} | ${r.what} | ${r.epochsDone}/${r.epochsPlanned} | ${r.weightsEpoch ?? '-'} | ${pct(r.valid)} | ${pct(r.test)} | ${pct(r.sfew)} | ${pct(r.ck)} | ${pct(r.meanTargets)} | ${pct(r.sfewBalanced)} | ${pct(r.ckBalanced)} |`),
   '',
   'Commands:',
   '',

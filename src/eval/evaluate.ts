@@ -21,7 +21,7 @@ export interface EvalOptions {
 }
 
 /** Loads the run's model. The encoder dim is read off the weights (fc / proj shapes), so no encoder is opened. */
-export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): { cfg: TrainConfig; model: CafeModel } {
+export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): { cfg: TrainConfig; model: CafeModel; epoch: number } {
   const cfgPath = join(runDir, 'config.json');
   const wPath = join(runDir, `${which}.safetensors`);
   if (!existsSync(cfgPath)) throw fileError(cfgPath, 'not a run folder (no config.json)');
@@ -44,11 +44,11 @@ export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): 
   const model = new CafeModel(cfg.model, D);
   model.loadStateDict(st.tensors, { source: wPath });
   for (const t of st.tensors.values()) t.dispose();
-  return { cfg, model };
+  return { cfg, model, epoch: Number(st.metadata.epoch ?? NaN) };
 }
 
-export async function evaluateRun(runDir: string, targets: string[], opts: EvalOptions = {}): Promise<{ cfg: TrainConfig; reports: TargetReport[] }> {
-  const { cfg, model } = loadRunModel(runDir, opts.weights ?? 'best');
+export async function evaluateRun(runDir: string, targets: string[], opts: EvalOptions = {}): Promise<{ cfg: TrainConfig; reports: TargetReport[]; epoch: number }> {
+  const { cfg, model, epoch } = loadRunModel(runDir, opts.weights ?? 'best');
   torch.setNumThreads(cfg.threads);
   const reports: TargetReport[] = [];
   for (const spec of targets) {
@@ -65,5 +65,5 @@ export async function evaluateRun(runDir: string, targets: string[], opts: EvalO
     reports.push({ target: ds.spec, scores: s, note });
   }
   model.dispose();
-  return { cfg, reports };
+  return { cfg, reports, epoch };
 }

@@ -59,6 +59,8 @@ export const evalCommand: Command = {
       date: new Date().toISOString(),
       run: values.run,
       weights: values.weights,
+      /** 0-based epoch the evaluated weights come from. */
+      epoch: res.epoch,
       config: res.cfg,
       targets: res.reports,
       mean: { accuracy: mean('accuracy'), balancedAccuracy: mean('balancedAccuracy'), macroF1: mean('macroF1') },
@@ -70,7 +72,7 @@ export const evalCommand: Command = {
       pngs.push(p);
     }
     const md = reportMarkdown(`${res.cfg.name} (${res.cfg.model.kind}) on targets`, res.reports, [
-      `Weights: ${values.weights}. Confusion matrices: ${pngs.map((p) => `\`${p}\``).join(', ')}.`,
+      `Weights: ${values.weights} (epoch ${res.epoch + 1}). Confusion matrices: ${pngs.map((p) => `\`${p}\``).join(', ')}.`,
       '',
       `Command: \`${result.command}\`  `,
       `Commit: \`${commit}\`, ${result.date}`,
