@@ -102,7 +102,7 @@ test('recognize leaks no tfjs tensors', { skip: existsSync(FACE) ? false : NO_DA
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('cafe predict: every file reported, the run continues, exit code 1 when something failed', { skip: existsSync(FACE) ? false : NO_DATA }, () => {
+test('cafe predict: every file reported, the run continues, exit code 1 when something failed; --annotate', { skip: existsSync(FACE) ? false : NO_DATA }, async () => {
   const cli = join(import.meta.dirname, 'run-cli.mts');
   const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'predict', dir, FACE, join(dir, 'missing.jpg'), '--quiet', '--format', 'csv'], { encoding: 'utf8' });
   const lines = r.stdout.trim().split('\n');
@@ -112,9 +112,13 @@ test('cafe predict: every file reported, the run continues, exit code 1 when som
   assert.match(r.stderr, /without a face/);
   assert.match(r.stderr, /blank\.png/);
   assert.equal(r.status, 1);
-  const ok = spawnSync(process.execPath, ['--import', 'tsx', cli, 'predict', FACE, join(dir, 'blank.png'), '--quiet'], { encoding: 'utf8' });
+  const ann = join(dir, 'annotated');
+  const ok = spawnSync(process.execPath, ['--import', 'tsx', cli, 'predict', FACE, join(dir, 'blank.png'), '--quiet', '--annotate', ann], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
+  assert.ok(existsSync(join(ann, 'happy.jpg')) && existsSync(join(ann, 'blank.jpg')), 'annotated copies written');
   const row = JSON.parse(ok.stdout.trim().split('\n')[0]);
   assert.equal(row.face, 0);
   assert.ok(row.label && row.scores.happiness >= 0);
+  const [a, b] = await Promise.all([sharp(join(ann, 'happy.jpg')).metadata(), sharp(FACE).metadata()]);
+  assert.deepEqual([a.width, a.height], [b.width, b.height]);
 });
