@@ -22,6 +22,9 @@ export interface CafeManifest {
   classes: string[];
   /** Encoder registry name (kind 'cafe'), e.g. 'faceres'. */
   encoder?: string;
+  /** The encoder as an ONNX file in this folder (with <name>.preprocess.json beside it); used instead of `encoder`
+   *  when present, so the folder runs anywhere onnxruntime does. */
+  encoderFile?: string;
   /** Feature width the head expects. */
   featureDim?: number;
   /** ONNX file of the head, relative to the folder. */

@@ -83,7 +83,7 @@ export async function loadExpressionModel(dir: string = defaultModelDir(), opts:
   const needsFeatures = head.inputNames.includes('features');
   const needsImage = head.inputNames.includes('image');
   // A 'baseline' export reads no encoder feature: do not pay for an encoder session then.
-  const encoder: Encoder | undefined = needsFeatures ? await createEncoder(manifest.encoder!, { threads: opts.threads }) : undefined;
+  const encoder: Encoder | undefined = needsFeatures ? await createEncoder(manifest.encoderFile ? `onnx:${join(dir, manifest.encoderFile)}` : manifest.encoder!, { threads: opts.threads }) : undefined;
   if (encoder && encoder.dim !== manifest.featureDim) {
     await head.release();
     await encoder.dispose();

@@ -61,8 +61,9 @@ test('model folders: a missing or foreign folder is a clear error; an exported r
     for (let i = 0; i < 1024; i++) w[1 * 1024 + i] = 0.01; // every face: happiness
     writeSafetensors(join(run, 'best.safetensors'), { 'fc.weight': { shape: [7, 1024], data: w }, 'fc.bias': { shape: [7], data: new Float32Array(7) } });
     const out = join(dir, 'model');
-    const r = await exportRun(run, out);
+    const r = await exportRun(run, out, { withEncoder: true });
     assert.equal(r.manifest.precision, 'fp32');
+    assert.ok(existsSync(join(out, 'encoder.onnx')) && r.manifest.encoderFile === 'encoder.onnx', 'self-contained folder');
     const fer = await createRecognizer({ model: out });
     try {
       const res = await fer.recognize({ width: 64, height: 64, channels: 3, data: new Uint8Array(64 * 64 * 3).fill(200) }, { detect: false });

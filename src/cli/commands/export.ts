@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
 import { exportRun } from '../../export/export-run.js';
 
-const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--name NAME] [--weights FILE]
+const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--with-encoder] [--name NAME] [--weights FILE]
 
 Exports a trained CAFE run (config.json + safetensors weights) to a model folder that \`cafe predict --model DIR\`
 and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): model.json + head.onnx.
@@ -10,6 +10,7 @@ and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): m
   --run DIR       training run folder
   --out DIR       model folder to write (created; model.json and head.onnx are replaced atomically)
   --fp16, --fp32  weight storage (default: fp16 when the fp32 file would pass 20 MB; compute is always fp32)
+  --with-encoder  also write the encoder as encoder.onnx (faceres, +13 MB): a self-contained folder, e.g. for onnxruntime-web
   --name NAME     model name recorded in model.json
   --weights FILE  weights file inside the run (default best.safetensors, else final.safetensors)`;
 
@@ -38,7 +39,7 @@ export const exportCommand: Command = {
       console.error(USAGE);
       return 2;
     }
-    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights') });
+    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder') });
     const p = Object.entries(r.manifest.parity ?? {}).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
     console.log(`wrote ${r.outDir}/head.onnx (${(r.bytes / 1e6).toFixed(1)} MB, ${r.manifest.precision}) and model.json${p ? `; max |logit diff| ${p}` : ''}`);
     return 0;
