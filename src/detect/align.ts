@@ -10,7 +10,7 @@ export interface AlignOptions {
   /** Side of the square aligned crop in pixels; default 224 (faceres' input: the crop is made once at the largest
    *  size any model reads, and each model's preprocessing resizes it). */
   size?: number;
-  /** Eye centres' height as a fraction of the side; default 0.41 (median BlazeFace eye height on 282 FER+ test crops, see
+  /** Eye centres' height as a fraction of the side; default 0.41 (median BlazeFace eye height on 282 FER+ test crops, see bench/predict-align.ts and
    *  bench/results/predict-align.md: FER+ is what the shipped model was trained on). */
   eyeY?: number;
   /** Distance between eye centres as a fraction of the side; default 0.27 (same measurement). */
