@@ -25,6 +25,7 @@ Options:
   --steps N         full-batch Adam steps per fit (default 300)
   --lr X            peak learning rate (default 0.01)
   --seed N          initialisation seed (default 0)
+  --balanced        class-balanced loss weights (N / (C * count)), against the training set's class skew
   --cache-dir DIR   feature cache root (default $CAFE_CACHE_DIR or .cache/cafe/features)
   --out PREFIX      also write PREFIX.json and PREFIX.md (e.g. bench/results/probe)
   --json            print the result as JSON`;
@@ -48,6 +49,7 @@ export const probe: Command = {
         steps: { type: 'string' },
         lr: { type: 'string' },
         seed: { type: 'string' },
+        balanced: { type: 'boolean', default: false },
         'cache-dir': { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -85,6 +87,7 @@ export const probe: Command = {
       steps: values.steps ? Number(values.steps) : undefined,
       lr: values.lr ? Number(values.lr) : undefined,
       seed: values.seed ? Number(values.seed) : undefined,
+      classWeights: values.balanced ? 'balanced' : 'none',
       onFit: (wd, acc, s) => console.error(`  weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
     });
     const tTrain = performance.now();
@@ -123,7 +126,7 @@ export const probe: Command = {
     const md = [
       `# Linear probe: ${encoder.name} features (${encoder.dim}-d)`,
       '',
-      `Train: \`${train.spec}\` (${train.labels.length} images); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
+      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
       '',
       '| target | n | accuracy % | balanced accuracy % | note |',
       '|---|---:|---:|---:|---|',
