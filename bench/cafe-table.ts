@@ -18,7 +18,7 @@ interface EvalJson {
 }
 
 const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
-const ORDER = ['baseline', 'probe', 'probe-full', 'concat', 'mask-only', 'mask-sep', 'nosigmoid', 'cafe', 'cafe-freemask'];
+const ORDER = ['baseline', 'probe', 'probe-full', 'concat', 'mask-only', 'mask-sep', 'nosigmoid', 'cafe', 'cafe-freemask', 'cafe-projectF', 'dim-pool', 'dim-projectF', 'dim-projectf'];
 
 function describe(c: EvalJson['config']): string {
   const m = c.model as { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string };
@@ -73,9 +73,9 @@ const md = [
   '',
   'Accuracy %, best epoch on a fixed 1500-image subset of FERPlus-valid (never a target). Targets: FERPlus-test (in-domain), SFEW 2.0 Val, CK+48 (no neutral: 7-way argmax, scored over its 6 classes). "mean" = mean of SFEW and CK+ accuracy.',
   '',
-  '| row | what | epochs done | weights from epoch | FER+ valid | FER+ test | SFEW val | CK+48 | mean SFEW/CK+ | SFEW bal. | CK+ bal. |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.row} | ${r.what} | ${r.epochsDone}/${r.epochsPlanned} | ${r.weightsEpoch ?? '-'} | ${pct(r.valid)} | ${pct(r.test)} | ${pct(r.sfew)} | ${pct(r.ck)} | ${pct(r.meanTargets)} | ${pct(r.sfewBalanced)} | ${pct(r.ckBalanced)} |`),
+  '| row | what | train images | epochs done | weights from epoch | FER+ valid | FER+ test | SFEW val | CK+48 | mean SFEW/CK+ | SFEW bal. | CK+ bal. |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.row} | ${r.what} | ${r.trainImages} | ${r.epochsDone}/${r.epochsPlanned} | ${r.weightsEpoch ?? '-'} | ${pct(r.valid)} | ${pct(r.test)} | ${pct(r.sfew)} | ${pct(r.ck)} | ${pct(r.meanTargets)} | ${pct(r.sfewBalanced)} | ${pct(r.ckBalanced)} |`),
   '',
   'Commands:',
   '',
