@@ -13,7 +13,11 @@ run baseline model.kind=baseline
 run cafe-freemask model.finalRelu=false
 run mask-only loss.lambda=0 loss.beta=0
 run probe model.kind=probe
+wait   # (in this session the four CNN rows were stopped after epoch 2 for time; rerunning resumes them)
+# Dimension matching at equal budget (3000 images, 1 epoch), chosen on FERPlus-valid; then the recipe with projectF.
+for d in pool projectF projectf; do $CAFE train --config configs/cafe-cpu.json --out runs/dim-$d name=dim-$d data.trainLimit=3000 optim.epochs=1 model.dimMatch=$d > runs/dim-$d.log 2>&1 & done
 wait
+$CAFE train --config configs/cafe-cpu.json --out runs/cpu-cafe-projectF name=cpu-cafe-projectF model.dimMatch=projectF  # stopped after epoch 1
 T="--target ferplus:$D/ferplus:test:mode=majority --target sfew:$D/sfew2:val --target ckplus:$D/ckplus48"
-for r in cafe baseline cafe-freemask mask-only probe; do $CAFE eval --run runs/cpu-$r $T --out bench/results/cafe/cpu-$r; done
+for r in cpu-cafe cpu-baseline cpu-cafe-freemask cpu-mask-only cpu-probe dim-pool dim-projectF dim-projectf cpu-cafe-projectF; do $CAFE eval --run runs/$r $T --out bench/results/cafe/$r; done
 node --import tsx bench/cafe-table.ts
