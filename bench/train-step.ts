@@ -59,12 +59,15 @@ function cafeRound(size: number): number[] {
   const opt = new torch.optim.Adam(m.parameters(), { lr: 2e-4, weightDecay: 1e-4 });
   const x = torch.randn([batch, 3, size, size]);
   const y = torch.randint(0, 7, [batch]);
-  const step = () => torch.tidy(() => {
-    const loss = torch.crossEntropy(m.forward(x), y);
+  // The forward pass runs in its own tidy scope, so its activations' JS handles are gone before backward: autograd
+  // then frees each saved tensor as soon as backward has used it, exactly as Python does.
+  const step = () => {
+    const loss = torch.tidy(() => torch.crossEntropy(m.forward(x), y));
     opt.zeroGrad();
     loss.backward();
     opt.step();
-  });
+    loss.dispose();
+  };
   step();
   const t: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -105,8 +108,10 @@ for (const size of sizes) {
 }
 
 const commit = execSync('git rev-parse HEAD').toString().trim();
+// Name uncommitted changes to the code this bench runs, so a result never claims a commit it did not run.
+const dirty = execSync('git status --porcelain -- bench/train-step.ts src/torch src/models native test/helpers').toString().trim();
 const command = `node --import tsx bench/train-step.ts ${process.argv.slice(2).join(' ')}`.trim();
-const meta = { command, commit, date: new Date().toISOString(), torch: torch.loadNative().info().torchVersion, loadavg: loadavg(), cpus: cpus().length };
+const meta = { command, commit, dirty, date: new Date().toISOString(), torch: torch.loadNative().info().torchVersion, loadavg: loadavg(), cpus: cpus().length };
 const out = join(import.meta.dirname, 'results');
 mkdirSync(out, { recursive: true });
 const write = (name: string, text: string) => {
@@ -124,7 +129,7 @@ const md = [
   ...results.map((r) => `| ${r.size}x${r.size} | ${r.cafeImgPerS.toFixed(2)} | ${r.pythonImgPerS.toFixed(2)} | ${r.ratio.toFixed(3)} | ${r.ratioOfMedians.toFixed(3)} |`),
   '',
   `Command: \`${command}\`  `,
-  `Commit: ${commit}  `,
+  `Commit: ${commit}${dirty ? ' (with uncommitted changes: ' + dirty.split('\n').map((l) => l.trim()).join('; ') + ')' : ''}  `,
   `Date: ${meta.date}; load average at the end ${meta.loadavg.map((v) => v.toFixed(2)).join(', ')} (the machine is shared: absolute rates vary, the interleaved ratio is the figure of merit).`,
   '',
 ].join('\n');
