@@ -25,7 +25,7 @@ function describe(c: EvalJson['config']): string {
   if (m.kind === 'baseline') return 'ResNet-18 + FC, end to end ("None")';
   if (m.kind === 'probe') return 'linear probe on frozen faceres F';
   if (m.kind === 'concat') return 'concat [F, f] + FC (Table 4)';
-  const parts = [`mask ${m.maskActivation === 'sigmoid' ? 'sigmoid' : 'no sigmoid'}${m.finalRelu ? ' (post-ReLU, M >= 0.5)' : ' (free, no final ReLU)'}`];
+  const parts = [m.maskActivation === 'sigmoid' ? `mask sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0.5)' : ' (free, no final ReLU)'}` : `mask M = f, no sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0)' : ''}`];
   if (c.loss.lambda > 0) parts.push(`sep lambda=${c.loss.lambda}`);
   if (c.loss.beta > 0) parts.push(`div beta=${c.loss.beta}`);
   return `${parts.join(' + ')}, F ${m.dimMatch}`;
