@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeOnnxModel, type OnnxGraph } from '../../src/encoders/onnx-writer.js';
+import { rng as baseRng } from '../helpers/rng.js';
 
 export interface TinyClipOptions {
   /** Fixed input side (224 like CLIP; another value makes a "wrong-shaped" model). */
@@ -17,15 +18,10 @@ export interface TinyClipOptions {
   seed?: number;
 }
 
+/** Centred uniform values in [-0.5, 0.5). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const u = baseRng(seed);
+  return () => u() - 0.5;
 }
 
 export function tinyClipGraph(o: TinyClipOptions = {}): OnnxGraph {
