@@ -21,3 +21,8 @@ $CAFE train --config configs/cafe-cpu.json --out runs/cpu-cafe-projectF name=cpu
 T="--target ferplus:$D/ferplus:test:mode=majority --target sfew:$D/sfew2:val --target ckplus:$D/ckplus48"
 for r in cpu-cafe cpu-baseline cpu-cafe-freemask cpu-mask-only cpu-probe dim-pool dim-projectF dim-projectf cpu-cafe-projectF; do $CAFE eval --run runs/$r $T --out bench/results/cafe/$r; done
 node --import tsx bench/cafe-table.ts
+# Later (10:30, machine nearly idle): three rows resumed from epoch 2 to 5/5 by rerunning their train commands, side
+# by side, then re-evaluated with the eval loop above and the table rebuilt:
+#   $CAFE train --config configs/cafe-cpu.json --out runs/cpu-cafe-projectF name=cpu-cafe-projectF model.dimMatch=projectF
+#   $CAFE train --config configs/cafe-cpu.json --out runs/cpu-baseline name=cpu-baseline model.kind=baseline
+#   $CAFE train --config configs/cafe-cpu.json --out runs/cpu-cafe name=cpu-cafe
