@@ -1,10 +1,11 @@
 // Assembles the cross-domain table (the paper's Table 2 layout) from `cafe eval` outputs and the runs' metrics:
 //   node --import tsx bench/cafe-table.ts [--results bench/results/cafe] [--runs runs] [--out bench/results/cafe-table]
 // One row per bench/results/cafe/<row>.json (written by `cafe eval --out bench/results/cafe/<row>`).
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execSync } from 'node:child_process';
+import { writeAtomic } from '../src/util/atomic.js';
 
 const { values } = parseArgs({ options: { results: { type: 'string', default: 'bench/results/cafe' }, out: { type: 'string', default: 'bench/results/cafe-table' } } });
 
@@ -84,10 +85,6 @@ const md = [
   `Table built by \`node --import tsx bench/cafe-table.ts\` at commit \`${commit}\`, ${new Date().toISOString()}.`,
   '',
 ].join('\n');
-const write = (p: string, s: string) => {
-  writeFileSync(`${p}.tmp`, s);
-  renameSync(`${p}.tmp`, p);
-};
-write(`${values.out}.md`, md);
-write(`${values.out}.json`, JSON.stringify({ commit, rows }, null, 2) + '\n');
+writeAtomic(`${values.out}.md`, md);
+writeAtomic(`${values.out}.json`, JSON.stringify({ commit, rows }, null, 2) + '\n');
 console.log(md);

@@ -3,9 +3,10 @@
 // test images (upscaled by the decoder to the detector's input; 48 px faces are found at minSize 0).
 // Run: node --import tsx bench/predict-align.ts [--out bench/results/predict-align]
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createFaceDetector } from '../src/detect/blazeface.js';
 import { decodeRgb } from '../src/data/image.js';
+import { writeAtomic } from '../src/util/atomic.js';
 
 const args = process.argv.slice(2);
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : 'bench/results/predict-align';
@@ -42,8 +43,5 @@ const result = {
   eyeY: r3(med(ys)), eyeDistance: r3(med(ds)), eyeMidX: r3(med(xs)),
 };
 const md = `# Canonical face frame, measured on FER+\n\n\`${result.command}\` at \`${result.commit}\`.\n\nBlazeFace found a face in ${result.detected} of ${result.images} FER+ test images. Medians, as fractions of the image side: eye height **${result.eyeY}**, inter-ocular distance **${result.eyeDistance}**, eye midpoint x ${result.eyeMidX}. These are DEFAULT_ALIGN_OPTIONS (src/detect/align.ts): eyeY 0.41, eyeDistance 0.27.\n`;
-for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md]] as const) {
-  writeFileSync(`${OUT}.${ext}.tmp`, text);
-  renameSync(`${OUT}.${ext}.tmp`, `${OUT}.${ext}`);
-}
+for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md]] as const) writeAtomic(`${OUT}.${ext}`, text);
 console.log(md);

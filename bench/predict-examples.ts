@@ -2,10 +2,11 @@
 // single-face expression photos gets the label its file name says.
 // Run: node --import tsx bench/predict-examples.ts [--model DIR] [--out bench/results/predict-examples]
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createRecognizer } from '../src/recognizer/recognizer.js';
 import { expandInputs } from '../src/recognizer/files.js';
+import { writeAtomic } from '../src/util/atomic.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -41,9 +42,5 @@ const md = [
   '| photo | faces | predicted (per face) | expected |', '|---|---:|---|---|',
   ...rows.map((r) => `| ${r.file} | ${r.faces} | ${r.labels.join(', ')} | ${r.expected ? `${r.expected} ${r.correct ? 'ok' : '**wrong**'}` : ''} |`), '',
 ].join('\n');
-mkdirSync(dirname(OUT), { recursive: true });
-for (const [ext, text] of [['json', JSON.stringify({ command, commit, model, rows }, null, 2) + '\n'], ['md', md]] as const) {
-  writeFileSync(`${OUT}.${ext}.tmp`, text);
-  renameSync(`${OUT}.${ext}.tmp`, `${OUT}.${ext}`);
-}
+for (const [ext, text] of [['json', JSON.stringify({ command, commit, model, rows }, null, 2) + '\n'], ['md', md]] as const) writeAtomic(`${OUT}.${ext}`, text);
 console.log(md);

@@ -3,9 +3,8 @@
 // Crops are scored as the datasets ship them (no detection), like the training engineer's eval.
 // Run: node --import tsx bench/predict-targets.ts [--model DIR] [--out bench/results/predict-targets] [--limit N]
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname } from 'node:path';
 import { openDataset } from '../src/data/index.js';
 import { decodeRgb, isBlank } from '../src/data/image.js';
 import { EXPRESSIONS, type Expression } from '../src/labels.js';
@@ -13,6 +12,7 @@ import { loadExpressionModel } from '../src/recognizer/model.js';
 import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
 import type { RgbImage } from '../src/encoders/types.js';
+import { writeAtomic } from '../src/util/atomic.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -95,9 +95,5 @@ const md = [
   '| target | model | n | skipped | accuracy | balanced acc. |', '|---|---|---:|---:|---:|---:|',
   ...rows.map((r) => `| ${r.target} | ${r.model} | ${r.n} | ${r.skipped} | ${pct(r.accuracy)}% | ${pct(r.balancedAccuracy)}% |`), '',
 ].join('\n');
-mkdirSync(dirname(OUT), { recursive: true });
-for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md]] as const) {
-  writeFileSync(`${OUT}.${ext}.tmp`, text);
-  renameSync(`${OUT}.${ext}.tmp`, `${OUT}.${ext}`);
-}
+for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md]] as const) writeAtomic(`${OUT}.${ext}`, text);
 console.log(md);

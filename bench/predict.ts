@@ -7,14 +7,15 @@
 // with no face counts as wrong. Timing: decode + detect + classify per photo, warm (one untimed photo first), interleaved.
 // Run: node --import tsx bench/predict.ts [--model DIR] [--out bench/results/predict]
 import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { EXPRESSIONS, type Expression } from '../src/labels.js';
 import { createRecognizer } from '../src/recognizer/recognizer.js';
 import { decodeInput } from '../src/recognizer/decode.js';
 import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
+import { writeAtomic } from '../src/util/atomic.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -119,9 +120,5 @@ const md = [
   ...rows.map((r) => `| ${r.name} | ${r.what} | ${r.n} | ${r.detected} | ${pct(r.accuracy)}% | ${pct(r.balancedAccuracy)}% | ${r.photosPerSecond ? r.photosPerSecond.toFixed(2) : ''} |`),
   '',
 ].join('\n');
-mkdirSync(dirname(OUT), { recursive: true });
-for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md]] as const) {
-  writeFileSync(`${OUT}.${ext}.tmp`, text);
-  renameSync(`${OUT}.${ext}.tmp`, `${OUT}.${ext}`);
-}
+for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md]] as const) writeAtomic(`${OUT}.${ext}`, text);
 console.log(md);

@@ -3,7 +3,7 @@
 //   node --import tsx bench/train-step.ts [--sizes 112,224] [--batch 32] [--steps 5] [--rounds 3] [--threads N]
 // Writes bench/results/train-step.{json,md}.
 import { spawnSync, execSync } from 'node:child_process';
-import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadavg, cpus } from 'node:os';
@@ -45,6 +45,7 @@ for _ in range(steps):
     t0 = time.perf_counter(); step(); t.append(time.perf_counter() - t0)
 print(' '.join(str(v) for v in t))
 `;
+import { writeAtomic } from '../src/util/atomic.js';
 
 function pythonRound(size: number): number[] {
   const r = spawnSync(values.python!, ['-c', PY, String(size), String(batch), String(steps), String(threads), join(import.meta.dirname, '..', 'test', 'helpers')], { encoding: 'utf8' });
@@ -114,10 +115,7 @@ const command = `node --import tsx bench/train-step.ts ${process.argv.slice(2).j
 const meta = { command, commit, dirty, date: new Date().toISOString(), torch: torch.loadNative().info().torchVersion, loadavg: loadavg(), cpus: cpus().length };
 const out = join(import.meta.dirname, 'results');
 mkdirSync(out, { recursive: true });
-const write = (name: string, text: string) => {
-  writeFileSync(join(out, `${name}.tmp`), text);
-  renameSync(join(out, `${name}.tmp`), join(out, name));
-};
+const write = (name: string, text: string) => writeAtomic(join(out, name), text);
 write('train-step.json', JSON.stringify({ meta, results }, null, 2) + '\n');
 const md = [
   '# ResNet-18 training step: cafe (TypeScript over libtorch) vs Python torch',

@@ -1,10 +1,9 @@
 // Evaluation reports: JSON (everything), Markdown (the table), and one confusion-matrix PNG per target, drawn as an
 // SVG and rasterised by sharp. All files are written to a temp name and renamed.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import sharp from 'sharp';
 import { EXPRESSIONS } from '../labels.js';
 import type { Scores } from './metrics.js';
+import { writeAtomic } from '../util/atomic.js';
 
 export interface TargetReport {
   target: string;
@@ -15,12 +14,6 @@ export interface TargetReport {
 
 export const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
 
-export function writeAtomic(path: string, data: string | Buffer): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 

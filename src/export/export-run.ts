@@ -1,7 +1,7 @@
 // `cafe export`: a training run folder (resolved config + safetensors weights) -> a model folder (model.json +
 // head.onnx) that onnxruntime-node/web load without libtorch. Parity of what was written is measured here: fp16
 // against fp32 on random inputs always, and ONNX against the training core in test/export/parity.test.ts.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as ort from 'onnxruntime-node';
@@ -17,6 +17,7 @@ import { DEFAULT_ALIGN_OPTIONS } from '../detect/align.js';
 import { buildHeadGraph, DEFAULT_HEAD_MODEL, type HeadModelConfig } from './cafe-onnx.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, type CafeManifest } from './manifest.js';
 import { readSafetensorsPlain, type PlainTensor } from './safetensors-read.js';
+import { writeAtomic } from '../util/atomic.js';
 
 export interface ExportOptions {
   /** Store weights as float16. Default: only when the float32 file would exceed FP16_ABOVE_BYTES (a ResNet-18 head
@@ -32,12 +33,6 @@ export interface ExportOptions {
   weights?: string;
 }
 
-/** Writes a file atomically (tmp + rename) so a crash never leaves a half-written model. */
-export function writeAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 function pickWeights(run: string, wanted?: string): string {
   if (wanted) return resolve(run, wanted);

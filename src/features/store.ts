@@ -7,10 +7,11 @@
 // An item is a hit when its id is in a shard with the same source signature (file size + mtime, or a pixel hash):
 // editing an image re-encodes just that image. Later shards win over earlier ones.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileError } from '../errors.js';
 import type { DatasetItem } from '../data/types.js';
+import { writeAtomic } from '../util/atomic.js';
 
 export type View = 'orig' | 'flip';
 
@@ -64,11 +65,6 @@ export function itemSignature(item: DatasetItem): string {
   return `p${s.width}x${s.height}x${s.channels}-${h}${box}`;
 }
 
-function writeAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 export interface Located {
   sig: string;

@@ -8,7 +8,7 @@
 //   checkpoint.safetensors     model + optimizer state + epoch (metadata), replaced atomically every epoch
 //   best.safetensors           weights of the best epoch on validation accuracy
 //   final.safetensors          weights after the last epoch
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
 import type { Tensor } from '../torch/index.js';
@@ -24,6 +24,7 @@ import { absoluteSpec, gatherFeatures, loadFeatureTable, type FeatureTable } fro
 import { predict } from '../eval/predict.js';
 import { argmaxRows, score } from '../eval/metrics.js';
 import { fileError } from '../errors.js';
+import { writeAtomic } from '../util/atomic.js';
 
 /** ImageNet statistics: the official code feeds both CLIP and the ResNet ImageNet-normalised input. */
 export const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
@@ -64,11 +65,6 @@ export interface TrainOptions {
   imageCacheDir?: string;
 }
 
-function writeAtomic(path: string, data: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 /** Mirrors the chosen images of a CHW batch in place (the flip decision is ours so F can follow it). */
 function flipBatch(b: Batch, size: number, flipped: Uint8Array): void {

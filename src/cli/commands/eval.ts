@@ -37,7 +37,8 @@ export const evalCommand: Command = {
       return 2;
     }
     const { evaluateRun } = await import('../../eval/evaluate.js'); // loads libtorch only here
-    const { reportMarkdown, writeAtomic, writeConfusionPng } = await import('../../eval/report.js');
+    const { reportMarkdown, writeConfusionPng } = await import('../../eval/report.js');
+    const { writeAtomic } = await import('../../util/atomic.js');
     const { disposeEncoders } = await import('../../train/features.js');
     const prefix = values.out ?? join(values.run, 'eval');
     let res;
