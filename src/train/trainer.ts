@@ -103,8 +103,13 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   const ckptPath = join(runDir, 'checkpoint.safetensors');
   const resuming = existsSync(ckptPath);
   if (resuming) {
-    const saved = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'));
-    if (JSON.stringify(saved) !== JSON.stringify(cfg)) throw fileError(join(runDir, 'config.json'), 'the run folder holds a different config; use a new --out or the same config to resume');
+    const saved = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as TrainConfig;
+    // optim.epochs may grow: the schedule is per epoch (ExponentialLR) and the data order depends on (seed, epoch)
+    // only, so extending a finished run gives the weights a longer run from scratch would have.
+    const same = (c: TrainConfig) => JSON.stringify({ ...c, optim: { ...c.optim, epochs: 0 } });
+    if (same(saved) !== same(cfg)) throw fileError(join(runDir, 'config.json'), 'the run folder holds a different config; use a new --out or the same config to resume');
+    if (cfg.optim.epochs < saved.optim.epochs) throw fileError(join(runDir, 'config.json'), `the run was planned for ${saved.optim.epochs} epochs; resuming may extend it, not shorten it (asked: ${cfg.optim.epochs})`);
+    if (saved.optim.epochs !== cfg.optim.epochs) log(`planned epochs ${saved.optim.epochs} -> ${cfg.optim.epochs}`);
   }
   writeAtomic(join(runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
 

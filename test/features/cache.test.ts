@@ -120,6 +120,12 @@ test('changing an image, the preprocessing or the weights invalidates exactly wh
   const again = fakeEncoder();
   await getFeatures(again, ds, { cacheDir });
   assert.equal(again.encoded, 0, 'the original entry is still valid');
+
+  // Re-extracting a dataset resets mtimes without changing bytes: still a hit.
+  for (const name of readdirSync(dir)) utimesSync(join(dir, name), new Date(), new Date(Date.now() + 60_000));
+  const touched = fakeEncoder();
+  await getFeatures(touched, ds, { cacheDir });
+  assert.equal(touched.encoded, 0, 'new mtimes, same bytes: nothing re-encoded');
 });
 
 test('flip features: mirrored images, cached beside the originals, added later without recomputing originals', async () => {
