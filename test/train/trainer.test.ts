@@ -1,5 +1,5 @@
 // The trainer on generated data: a 30-step smoke run lowers the loss, a resumed run matches an uninterrupted one,
-// and two runs with the same seed give the same metrics.
+// two runs with the same seed give the same metrics, and a finished run can be extended.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -75,6 +75,12 @@ test('same seed, same metrics; an interrupted and resumed run ends where an unin
   const resumed = await runSmall(c, join(work, 'r'));
   assert.deepEqual(strip(resumed.epochs), strip(a.epochs));
   await assert.rejects(runSmall(cfg(['optim.epochs=3']), join(work, 'r')), /different config/);
+  // A finished 1-epoch run extended to 2 epochs ends where the 2-epoch run does; it cannot be shortened again.
+  const short = cfg(['optim.epochs=1', 'model.kind=concat']);
+  await runSmall(short, join(work, 'x'));
+  const extended = await runSmall(c, join(work, 'x'));
+  assert.deepEqual(strip(extended.epochs), strip(a.epochs));
+  await assert.rejects(runSmall(short, join(work, 'x')), /extend it, not shorten it/);
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
