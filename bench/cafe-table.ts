@@ -12,16 +12,26 @@ const { values } = parseArgs({ options: { results: { type: 'string', default: 'b
 interface EvalJson {
   command: string;
   commit: string;
-  run: string;
+  run?: string;
   epoch?: number;
-  config: { name: string; model: Record<string, unknown>; loss: { lambda: number; beta: number }; optim: { epochs: number }; data: { trainLimit: number; imageSize: number } };
+  history?: Array<{ validAccuracy: number }>;
+  /** Peer rows (bench/cafe-peers.ts): no run, no config. */
+  peer?: string;
+  what?: string;
+  config?: { name: string; model: Record<string, unknown>; loss: { lambda: number; beta: number }; optim: { epochs: number }; data: { trainLimit: number; imageSize: number } };
   targets: Array<{ target: string; scores: { n: number; accuracy: number; balancedAccuracy: number; macroF1: number } }>;
 }
 
 const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
-const ORDER = ['baseline', 'probe', 'probe-full', 'concat', 'mask-only', 'mask-sep', 'nosigmoid', 'cafe', 'cafe-freemask', 'cafe-projectF', 'dim-pool', 'dim-projectF', 'dim-projectf'];
+const ORDER = ['baseline', 'full-baseline', 'probe', 'full-probe', 'concat', 'mask-only', 'mask-sep', 'nosigmoid', 'cafe', 'cafe-freemask', 'cafe-projectF', 'full-cafe', 'dim-pool', 'dim-projectF', 'dim-projectf', 'peer-faceapi', 'peer-human'];
+const GROUPS = [
+  ['ablation', 'Ablation budget: 6000-image FERPlus-train subset, 5 epochs, validation on a fixed 1500-image subset of FERPlus-valid (`configs/cafe-cpu-ablation.json`)'],
+  ['full', 'CPU recipe: all of FERPlus-train, validation on all of FERPlus-valid (`configs/cafe-cpu.json`)'],
+  ['dim', "Dimension matching at equal budget (3000 images, 1 epoch): faceres' 1024-d F vs the CNN's 512-d f"],
+  ['peers', 'Peers, as shipped (trained on their own data; crops fed as the datasets ship them)'],
+] as const;
 
-function describe(c: EvalJson['config']): string {
+function describe(c: NonNullable<EvalJson['config']>): string {
   const m = c.model as { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string };
   if (m.kind === 'baseline') return 'ResNet-18 + FC, end to end ("None")';
   if (m.kind === 'probe') return 'linear probe on frozen faceres F';
@@ -36,14 +46,28 @@ const files = existsSync(values.results!) ? readdirSync(values.results!).filter(
 const rows = files.map((f) => {
   const e = JSON.parse(readFileSync(join(values.results!, f), 'utf8')) as EvalJson;
   const get = (prefix: string) => e.targets.find((t) => t.target.startsWith(prefix))?.scores;
-  const metricsPath = join(e.run, 'metrics.jsonl');
-  const metrics = existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
-  const best = metrics.reduce((a: { validAccuracy: number } | undefined, m: { validAccuracy: number }) => (!a || m.validAccuracy > a.validAccuracy ? m : a), undefined);
-  const weightsEpoch: number | undefined = e.epoch !== undefined ? e.epoch + 1 : best ? metrics.indexOf(best) + 1 : undefined;
   const sfew = get('sfew:');
   const ck = get('ckplus:');
+  const scores = {
+    test: get('ferplus:')?.accuracy,
+    sfew: sfew?.accuracy,
+    ck: ck?.accuracy,
+    meanTargets: sfew && ck ? (sfew.accuracy + ck.accuracy) / 2 : undefined,
+    sfewBalanced: sfew?.balancedAccuracy,
+    ckBalanced: ck?.balancedAccuracy,
+  };
+  const row = f.replace(/\.json$/, '');
+  if (e.peer || !e.config || !e.run) {
+    return { row, group: 'peers', what: e.what ?? row, epochsDone: undefined, weightsEpoch: undefined, epochsPlanned: undefined, trainImages: '-', imageSize: undefined, valid: undefined, ...scores, command: e.command, commit: e.commit };
+  }
+  // The training history travels in the eval JSON (newer reports); older ones point at the run folder.
+  const metricsPath = join(e.run, 'metrics.jsonl');
+  const metrics = e.history ?? (existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const best = metrics.reduce((a: { validAccuracy: number } | undefined, m: { validAccuracy: number }) => (!a || m.validAccuracy > a.validAccuracy ? m : a), undefined);
+  const weightsEpoch: number | undefined = e.epoch !== undefined ? e.epoch + 1 : best ? metrics.indexOf(best) + 1 : undefined;
   return {
-    row: f.replace(/\.json$/, ''),
+    row,
+    group: row.startsWith('dim-') ? 'dim' : e.config.data.trainLimit ? 'ablation' : 'full',
     what: describe(e.config),
     epochsDone: metrics.length,
     weightsEpoch,
@@ -51,12 +75,7 @@ const rows = files.map((f) => {
     trainImages: e.config.data.trainLimit || 'all',
     imageSize: e.config.data.imageSize,
     valid: weightsEpoch ? metrics[weightsEpoch - 1]?.validAccuracy : undefined,
-    test: get('ferplus:')?.accuracy,
-    sfew: sfew?.accuracy,
-    ck: ck?.accuracy,
-    meanTargets: sfew && ck ? (sfew.accuracy + ck.accuracy) / 2 : undefined,
-    sfewBalanced: sfew?.balancedAccuracy,
-    ckBalanced: ck?.balancedAccuracy,
+    ...scores,
     command: e.command,
     commit: e.commit,
   };
@@ -72,12 +91,20 @@ try {
 const md = [
   '# CAFE cross-domain table (source FERPlus-train, majority labels)',
   '',
-  'Accuracy %, best epoch on a fixed 1500-image subset of FERPlus-valid (never a target). Targets: FERPlus-test (in-domain), SFEW 2.0 Val, CK+48 (no neutral: 7-way argmax, scored over its 6 classes). "mean" = mean of SFEW and CK+ accuracy.',
+  'Accuracy %. Weights from the best epoch on the source\'s own validation set (FERPlus-valid, never a target). Targets: FERPlus-test (in-domain, majority labels), SFEW 2.0 Val, CK+48 (no neutral: 7-way argmax, predicting neutral counts as an error, balanced accuracy over its 6 classes). "mean" = mean of SFEW and CK+ accuracy. All CNN rows: ResNet-18 from scratch at 48 px, frozen encoder faceres (1024-d), seed 0.',
   '',
-  '| row | what | train images | epochs done | weights from epoch | FER+ valid | FER+ test | SFEW val | CK+48 | mean SFEW/CK+ | SFEW bal. | CK+ bal. |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.row} | ${r.what} | ${r.trainImages} | ${r.epochsDone}/${r.epochsPlanned} | ${r.weightsEpoch ?? '-'} | ${pct(r.valid)} | ${pct(r.test)} | ${pct(r.sfew)} | ${pct(r.ck)} | ${pct(r.meanTargets)} | ${pct(r.sfewBalanced)} | ${pct(r.ckBalanced)} |`),
-  '',
+  ...GROUPS.flatMap(([g, title]) => {
+    const rs = rows.filter((r) => r.group === g);
+    if (!rs.length) return [];
+    return [
+      `## ${title}`,
+      '',
+      '| row | what | train images | epochs done | weights from epoch | FER+ valid | FER+ test | SFEW val | CK+48 | mean SFEW/CK+ | SFEW bal. | CK+ bal. |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...rs.map((r) => `| ${r.row} | ${r.what} | ${r.trainImages} | ${r.epochsDone !== undefined ? `${r.epochsDone}/${r.epochsPlanned}` : '-'} | ${r.weightsEpoch ?? '-'} | ${pct(r.valid)} | ${pct(r.test)} | ${pct(r.sfew)} | ${pct(r.ck)} | ${pct(r.meanTargets)} | ${pct(r.sfewBalanced)} | ${pct(r.ckBalanced)} |`),
+      '',
+    ];
+  }),
   'Commands:',
   '',
   ...rows.map((r) => `- ${r.row}: \`${r.command}\` (commit ${r.commit.slice(0, 10)})`),

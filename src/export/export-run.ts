@@ -15,7 +15,7 @@ import { tfjsToOnnx } from '../encoders/tfjs-to-onnx.js';
 import type { PreprocessConfig } from '../encoders/types.js';
 import { DEFAULT_ALIGN_OPTIONS } from '../detect/align.js';
 import { buildHeadGraph, DEFAULT_HEAD_MODEL, type HeadModelConfig } from './cafe-onnx.js';
-import { MANIFEST_FILE, MANIFEST_FORMAT, type CafeManifest } from './manifest.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, parityInputs, type CafeManifest } from './manifest.js';
 import { readSafetensorsPlain, type PlainTensor } from './safetensors-read.js';
 import { writeAtomic } from '../util/atomic.js';
 
@@ -88,6 +88,31 @@ function gitHead(): string | undefined {
   }
 }
 
+/** Logits of the run's weights in the training core (libtorch) on parityInputs(seed); undefined without libtorch. */
+async function trainingCoreReference(cfg: Record<string, any>, weightsPath: string, m: HeadModelConfig, S: number, D: number): Promise<CafeManifest['reference']> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const torch = await import('../torch/index.js');
+  if (!torch.nativeAvailable() || !cfg.model) return undefined;
+  const { CafeModel } = await import('../cafe/model.js');
+  const seed = 20241114;
+  const n = 2;
+  const model = new CafeModel({ ...cfg.model, ...m }, D);
+  try {
+    const st = torch.loadSafetensors(weightsPath);
+    model.loadStateDict(st.tensors, { source: weightsPath });
+    for (const t of st.tensors.values()) t.dispose();
+    model.eval();
+    const { image, features } = parityInputs(seed, n, S, D);
+    const out = torch.tidy(() => torch.noGrad(() => {
+      const x = model.usesImage ? torch.tensor(image, [n, 3, S, S]) : undefined;
+      const f = model.usesFeature ? torch.tensor(features, [n, D]) : undefined;
+      return Array.from(model.forward(x, f).logits.data<'float32'>() as Float32Array);
+    }));
+    return { seed, n, logits: out };
+  } finally {
+    model.dispose();
+  }
+}
+
 export interface ExportResult {
   manifest: CafeManifest;
   outDir: string;
@@ -142,6 +167,15 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
     parity.fp16VsFp32 = Math.max(...a.map((v, i) => Math.abs(v - b[i])));
   }
 
+  // Training core vs the exported file on seeded inputs, when libtorch is here; the reference logits are kept in the
+  // manifest so the shipped head can be checked anywhere (test/export/shipped.test.ts).
+  const reference = await trainingCoreReference(cfg, weightsPath, model, size, D);
+  if (reference) {
+    const { image: ri, features: rf } = parityInputs(reference.seed, reference.n, size, D);
+    const got = await logits(onnx, model, ri, rf, reference.n, size, D);
+    parity.trainingCoreVsExported = Math.max(...got.map((v, i) => Math.abs(v - reference.logits[i])));
+  }
+
   mkdirSync(outDir, { recursive: true });
   const name = opts.name ?? `cafe-${encoder}-${resolve(run).split(/[\\/]/).pop()}`;
   const manifest: CafeManifest = {
@@ -157,6 +191,7 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
     align: { ...DEFAULT_ALIGN_OPTIONS, ...(grayDataset ? { size: GRAY_DATASETS[grayDataset] } : {}) },
     colour: grayDataset ? 'gray' : 'rgb',
     parity,
+    ...(reference ? { reference } : {}),
     source: { run: resolve(run), weights: weightsPath, model, commit: gitHead(), exportedAt: new Date().toISOString(), trainingConfig: cfg, metadata },
   };
   if (opts.withEncoder) {

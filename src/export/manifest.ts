@@ -6,6 +6,7 @@ import { fileError } from '../errors.js';
 import { EXPRESSIONS } from '../labels.js';
 import type { PreprocessConfig } from '../encoders/types.js';
 import type { AlignOptions } from '../detect/align.js';
+import { Rng } from '../data/rng.js';
 
 export const MANIFEST_FILE = 'model.json';
 export const MANIFEST_FORMAT = 'cafe-model/1';
@@ -40,6 +41,9 @@ export interface CafeManifest {
   colour?: 'rgb' | 'gray';
   /** Max |logit difference| measured at export: onnx vs training core, and fp16 vs fp32 when fp16. */
   parity?: Record<string, number>;
+  /** Training-core logits on seeded inputs (parityInputs), recorded at export when libtorch was there: lets any
+   *  machine check the shipped head against the training core without libtorch or the run folder. */
+  reference?: { seed: number; n: number; logits: number[] };
   /** Where it came from: run folder, weights file, commit, training config (verbatim). */
   source?: Record<string, unknown>;
 }
@@ -57,4 +61,13 @@ export function readManifest(dir: string): CafeManifest {
   if (JSON.stringify(m.classes) !== JSON.stringify(EXPRESSIONS)) throw fileError(path, `classes must be ${EXPRESSIONS.join(', ')}`);
   if (m.kind === 'cafe' && (!m.head || !m.encoder || !m.maskPreprocess || !m.featureDim)) throw fileError(path, 'a cafe model needs head, encoder, featureDim and maskPreprocess');
   return m;
+}
+
+/** Deterministic parity inputs: images [n, 3, S, S] in N(0,1)-ish range (ImageNet-normalised pixels), features [n, D]
+ *  in [0, 3) (post-ReLU embeddings). The same seed gives the same arrays on every machine. */
+export function parityInputs(seed: number, n: number, S: number, D: number): { image: Float32Array; features: Float32Array } {
+  const rng = new Rng(seed);
+  const image = Float32Array.from({ length: n * 3 * S * S }, () => rng.next() * 4 - 2);
+  const features = Float32Array.from({ length: n * D }, () => rng.next() * 3);
+  return { image, features };
 }

@@ -80,15 +80,20 @@ function flipBatch(b: Batch, size: number, flipped: Uint8Array): void {
   }
 }
 
+/**
+ * The fixed random subset of labelled items (limit 0 = all), then the items `keep` accepts (have features). The draw
+ * is over all labelled items, so it does not depend on how much of the feature cache is filled: a run resumed after
+ * the cache grew keeps its images (it did not, before: the draw was over cached items only).
+ */
 function subset(ds: Dataset, keep: (id: string) => boolean, limit: number, seed: number): Dataset {
-  let items = ds.items.filter((it) => it.label !== undefined && keep(it.id));
+  let items = ds.items.filter((it) => it.label !== undefined);
   if (limit > 0 && items.length > limit) {
     const idx = Int32Array.from({ length: items.length }, (_, i) => i);
     new Rng(seed ^ 0x5bd1e995).shuffle(idx);
     const chosen = Array.from(idx.subarray(0, limit)).sort((a, b) => a - b);
     items = chosen.map((i) => items[i]);
   }
-  return { ...ds, items };
+  return { ...ds, items: items.filter((it) => keep(it.id)) };
 }
 
 function stateWithPrefix(prefix: string, m: Map<string, Tensor>): Map<string, Tensor> {

@@ -74,6 +74,9 @@ for (const v of VARIANTS) {
       const diff = Math.max(...got.map((val, i) => Math.abs(val - ref[i])));
       t.diagnostic(`max |logit diff| = ${diff.toExponential(2)}, ${(r.bytes / 1e6).toFixed(1)} MB`);
       assert.ok(diff <= TOL, `max |logit diff| ${diff} > ${TOL}`);
+      // The export recorded the training core's logits on seeded inputs, and checked the file against them.
+      assert.ok(m.reference && m.reference.logits.length === m.reference.n * 7, 'reference logits in model.json');
+      assert.ok(m.parity!.trainingCoreVsExported <= TOL, `export-time parity ${m.parity!.trainingCoreVsExported}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { readManifest } from '../../src/export/manifest.js';
+import { parityInputs, readManifest } from '../../src/export/manifest.js';
 import { packageRoot, SHIPPED_MODELS } from '../../src/recognizer/model.js';
 
 const MODELS = join(packageRoot(), 'models');
@@ -31,6 +31,22 @@ test('models/: at most 25 MB, every shipped folder has a valid model.json', () =
 test('shipped CAFE model: parity of what was exported', { skip: existsSync(join(CAFE, 'model.json')) ? false : 'models/cafe-ferplus not exported yet (stand-in in use)' }, async (t) => {
   const m = readManifest(CAFE);
   if (m.precision === 'fp16') assert.ok(m.parity!.fp16VsFp32 <= 1e-3, `fp16 vs fp32 ${m.parity!.fp16VsFp32}`);
+  // Against the training core's logits recorded at export (seeded inputs): runs everywhere, no libtorch needed.
+  assert.ok(m.reference, 'model.json has no training-core reference logits (export with libtorch present)');
+  {
+    const { n, seed, logits } = m.reference!;
+    const S = m.maskPreprocess!.size;
+    const { image, features } = parityInputs(seed, n, S, m.featureDim!);
+    const s = await ort.InferenceSession.create(readFileSync(join(CAFE, m.head!)));
+    const feeds: Record<string, ort.Tensor> = {};
+    if (s.inputNames.includes('image')) feeds.image = new ort.Tensor('float32', image, [n, 3, S, S]);
+    if (s.inputNames.includes('features')) feeds.features = new ort.Tensor('float32', features, [n, m.featureDim!]);
+    const got = (await s.run(feeds)).logits.data as Float32Array;
+    await s.release();
+    const diff = Math.max(...Array.from(got, (v, i) => Math.abs(v - logits[i])));
+    t.diagnostic(`shipped ${m.precision} head vs recorded training-core logits: max |diff| = ${diff.toExponential(2)}`);
+    assert.ok(diff <= 1e-3, `max |logit diff| ${diff}`);
+  }
   const weights = m.source?.weights as string | undefined;
   const torch = await import('../../src/torch/index.js');
   if (!weights || !existsSync(weights) || !torch.nativeAvailable()) return t.skip('source run weights or libtorch absent: training-core parity not checked here');

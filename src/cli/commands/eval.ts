@@ -1,4 +1,5 @@
 import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
@@ -63,6 +64,8 @@ export const evalCommand: Command = {
       /** 0-based epoch the evaluated weights come from. */
       epoch: res.epoch,
       config: res.cfg,
+      /** The run's training history (metrics.jsonl), so the report stands without the run folder. */
+      history: existsSync(join(values.run, 'metrics.jsonl')) ? readFileSync(join(values.run, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [],
       targets: res.reports,
       mean: { accuracy: mean('accuracy'), balancedAccuracy: mean('balancedAccuracy'), macroF1: mean('macroF1') },
     };
