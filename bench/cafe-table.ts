@@ -23,17 +23,23 @@ interface EvalJson {
 }
 
 const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
-const ORDER = ['baseline', 'full-baseline', 'probe', 'full-probe', 'concat', 'mask-only', 'mask-sep', 'nosigmoid', 'cafe', 'cafe-freemask', 'cafe-projectF', 'full-cafe', 'dim-pool', 'dim-projectF', 'dim-projectf', 'peer-faceapi', 'peer-human'];
+const ORDER = ['baseline', 'full-baseline', 'probe', 'full-probe', 'concat', 'mask-only', 'mask-sep', 'nosigmoid', 'cafe', 'cafe-freemask', 'cafe-projectF', 'full-cafe', 'bb-resnet18', 'bb-resnet50', 'bb-mobilenetv2', 'dim-pool', 'dim-projectF', 'dim-projectf', 'peer-faceapi', 'peer-human'];
 const GROUPS = [
   ['ablation', 'Ablation budget: 6000-image FERPlus-train subset, 5 epochs, validation on a fixed 1500-image subset of FERPlus-valid (`configs/cafe-cpu-ablation.json`)'],
   ['full', 'CPU recipe: all of FERPlus-train, validation on all of FERPlus-valid (`configs/cafe-cpu.json`)'],
+  ['bb', 'Mask-CNN backbone at equal budget (3000 images, 3 epochs, projectF), as in the paper\'s backbone table'],
   ['dim', "Dimension matching at equal budget (3000 images, 1 epoch): faceres' 1024-d F vs the CNN's 512-d f"],
   ['peers', 'Peers, as shipped (trained on their own data; crops fed as the datasets ship them)'],
 ] as const;
 
 function describe(c: NonNullable<EvalJson['config']>): string {
-  const m = c.model as { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string };
-  if (m.kind === 'baseline') return 'ResNet-18 + FC, end to end ("None")';
+  const m = c.model as { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string; backbone: string };
+  const name = m.backbone === 'resnet50' ? 'ResNet-50' : m.backbone === 'mobilenetv2' ? 'MobileNetV2' : 'ResNet-18';
+  if (m.kind === 'baseline') return `${name} + FC, end to end ("None")`;
+  return describeKind(c, m) + (m.backbone === 'resnet18' || m.kind === 'probe' ? '' : ` [${name}]`);
+}
+
+function describeKind(c: NonNullable<EvalJson['config']>, m: { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string }): string {
   if (m.kind === 'probe') return 'linear probe on frozen faceres F';
   if (m.kind === 'concat') return 'concat [F, f] + FC (Table 4)';
   const parts = [m.maskActivation === 'sigmoid' ? `mask sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0.5)' : ' (free, no final ReLU)'}` : `mask M = f, no sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0)' : ''}`];
@@ -67,7 +73,7 @@ const rows = files.map((f) => {
   const weightsEpoch: number | undefined = e.epoch !== undefined ? e.epoch + 1 : best ? metrics.indexOf(best) + 1 : undefined;
   return {
     row,
-    group: row.startsWith('dim-') ? 'dim' : e.config.data.trainLimit ? 'ablation' : 'full',
+    group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : e.config.data.trainLimit ? 'ablation' : 'full',
     what: describe(e.config),
     epochsDone: metrics.length,
     weightsEpoch,
@@ -91,7 +97,7 @@ try {
 const md = [
   '# CAFE cross-domain table (source FERPlus-train, majority labels)',
   '',
-  'Accuracy %. Weights from the best epoch on the source\'s own validation set (FERPlus-valid, never a target). Targets: FERPlus-test (in-domain, majority labels), SFEW 2.0 Val, CK+48 (no neutral: 7-way argmax, predicting neutral counts as an error, balanced accuracy over its 6 classes). "mean" = mean of SFEW and CK+ accuracy. All CNN rows: ResNet-18 from scratch at 48 px, frozen encoder faceres (1024-d), seed 0.',
+  'Accuracy %. Weights from the best epoch on the source\'s own validation set (FERPlus-valid, never a target). Targets: FERPlus-test (in-domain, majority labels), SFEW 2.0 Val, CK+48 (no neutral: 7-way argmax, predicting neutral counts as an error, balanced accuracy over its 6 classes). "mean" = mean of SFEW and CK+ accuracy. CNN rows: ResNet-18 unless marked, from scratch, at 48 px, frozen encoder faceres (1024-d), seed 0.',
   '',
   ...GROUPS.flatMap(([g, title]) => {
     const rs = rows.filter((r) => r.group === g);
