@@ -28,7 +28,9 @@ export interface HeadGraphOptions {
   imageSize: number;
   /** Width D of the encoder feature. */
   featureDim: number;
-  /** Store big weights as float16 (half the file) and Cast them to float32 at load; compute stays float32. */
+  /** Store the CNN's big weights as float16 (half the file) and Cast them to float32 at load; compute stays float32.
+   *  The linear layers that produce the logits (proj, fc) stay float32: on a trained FER+ model, rounding them moved
+   *  the logits by 2.3e-2, rounding every conv of the ResNet-18 by 1.1e-3 (runs/fp16 probe, bench/results/export-parity.md). */
   fp16?: boolean;
 }
 
@@ -81,7 +83,7 @@ export function buildHeadGraph(w: Map<string, PlainTensor>, m: HeadModelConfig, 
   const bn = (x: string, p: string): string =>
     op('BatchNormalization', [x, ...['weight', 'bias', 'running_mean', 'running_var'].map((s) => init(`${p}.${s}`, false))], { epsilon: { float: 1e-5 } });
   const gemm = (x: string, p: string, out?: string): string => {
-    const ins = [x, init(`${p}.weight`)];
+    const ins = [x, init(`${p}.weight`, false)];
     if (w.has(`${p}.bias`)) ins.push(init(`${p}.bias`, false));
     return op('Gemm', ins, { transB: 1 }, out);
   };
