@@ -31,9 +31,13 @@ $CAFE train --config configs/cafe-cpu.json --out runs/cpu-full-cafe name=cpu-ful
 $CAFE train --config configs/cafe-cpu.json --out runs/cpu-full-probe name=cpu-full-probe model.kind=probe > runs/cpu-full-probe.log 2>&1
 $CAFE train --config configs/cafe-cpu.json --out runs/cpu-full-baseline name=cpu-full-baseline model.kind=baseline > runs/cpu-full-baseline.log 2>&1
 
+# Determinism on real data: two runs, same config and seed, compare metrics.jsonl (minus timings) and weights.
+for x in a b; do $CAFE train --config $A --out runs/det-$x name=det data.trainLimit=2000 data.validLimit=500 optim.epochs=2 model.dimMatch=projectF > runs/det-$x.log 2>&1; done
+cmp runs/det-a/final.safetensors runs/det-b/final.safetensors
+
 # Evaluation, peers, table.
 T="--target ferplus:$D/ferplus:test:mode=majority --target sfew:$D/sfew2:val --target ckplus:$D/ckplus48"
-for r in runs/cpu-* runs/dim-* runs/bb-*; do [ -d "$r" ] && $CAFE eval --run $r $T --out bench/results/cafe/$(basename $r); done
+for r in runs/cpu-* runs/dim-* runs/bb-*; do [ -d "$r" ] && [ -f "$r/config.json" ] && $CAFE eval --run $r $T --out bench/results/cafe/$(basename $r); done
 node --import tsx bench/cafe-peers.ts
 node --import tsx bench/cafe-table.ts
 # Shipped model: export the CPU-recipe CAFE run and measure it as deployed.
