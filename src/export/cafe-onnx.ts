@@ -30,7 +30,8 @@ export interface HeadGraphOptions {
   featureDim: number;
   /** Store the CNN's big weights as float16 (half the file) and Cast them to float32 at load; compute stays float32.
    *  The linear layers that produce the logits (proj, fc) stay float32: on a trained FER+ model, rounding them moved
-   *  the logits by 2.3e-2, rounding every conv of the ResNet-18 by 1.1e-3 (runs/fp16 probe, bench/results/export-parity.md). */
+   *  the logits by 2.3e-2, rounding every conv of the ResNet-18 by 1.1e-3 (seeded uniform inputs; on real images see
+   *  bench/results/export-parity.md). */
   fp16?: boolean;
 }
 
