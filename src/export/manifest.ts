@@ -66,8 +66,8 @@ export function readManifest(dir: string): CafeManifest {
 /**
  * Deterministic parity inputs, drawn like real ones: images [n, 3, S, S] uniform in [-2, 2] (the range of
  * ImageNet-normalised pixels), features [n, D] exponential with mean 0.2, capped at 4 (faceres on FER+: mean 0.19,
- * median 0.04, 99th percentile 1.38, max 3.4; uniform [0, 3) features made logits ~8x larger than real ones and so
- * tested fp16 rounding on inputs no face produces). The same seed gives the same arrays on every machine.
+ * median 0.04, 99th percentile 1.38, max 3.4; the earlier uniform [0, 3) features averaged 8x that, an input no
+ * face produces). The same seed gives the same arrays on every machine.
  */
 export function parityInputs(seed: number, n: number, S: number, D: number): { image: Float32Array; features: Float32Array } {
   const rng = new Rng(seed);
