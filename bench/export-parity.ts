@@ -1,6 +1,7 @@
 // Export parity on real inputs: a run's weights in the training core (libtorch) vs its exported head (onnxruntime),
 // on FER+ test images preprocessed exactly as in training (48 px, ImageNet mean/std) and their cached faceres
-// features. Complements the seeded-random check recorded in model.json (random inputs are harsher: larger logits).
+// features. Complements the seeded-random check recorded in model.json (random images are not faces: each check
+// covers inputs the other does not).
 //   node --import tsx bench/export-parity.ts --run runs/cpu-full-cafe --model models/cafe-ferplus [--n 512] [--out bench/results/export-parity]
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
