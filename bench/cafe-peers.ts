@@ -8,8 +8,6 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDataset } from '../src/data/index.js';
-import { decodeRgb, isBlank } from '../src/data/image.js';
 import { EXPRESSIONS } from '../src/labels.js';
 import { absoluteSpec } from '../src/train/features.js';
 import { argmaxRows, score } from '../src/eval/metrics.js';
@@ -17,6 +15,7 @@ import { reportMarkdown, writeConfusionPng, type TargetReport } from '../src/eva
 import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
 import type { RgbImage } from '../src/encoders/types.js';
+import { loadTargetCrops } from './helpers/target-crops.js';
 import { Progress } from '../src/util/progress.js';
 import { writeAtomic } from '../src/util/atomic.js';
 
@@ -39,24 +38,9 @@ const reports = new Map<string, TargetReport[]>(peers.map((p) => [p.row, []]));
 const timing = new Map<string, number>(peers.map((p) => [p.row, 0]));
 
 for (const spec of TARGETS) {
-  const ds = await openDataset(absoluteSpec(spec));
-  let items = ds.items.filter((i) => i.label !== undefined);
-  if (LIMIT) items = items.filter((_, i) => i % Math.ceil(items.length / LIMIT) === 0);
-  const crops: RgbImage[] = [];
-  const truth: number[] = [];
-  const skipped: string[] = [];
-  for (const it of items) {
-    try {
-      const img = await decodeRgb(it.source);
-      if (isBlank(img.data)) throw new Error('blank image');
-      crops.push({ ...img, channels: 3 });
-      truth.push(EXPRESSIONS.indexOf(it.label!));
-    } catch (err) {
-      skipped.push(`${it.id}: ${(err as Error).message}`);
-    }
-  }
+  const { spec: dsSpec, crops, truth, skipped } = await loadTargetCrops(absoluteSpec(spec), LIMIT);
   for (const p of peers) {
-    const bar = new Progress(crops.length, `${p.row} ${ds.spec}`);
+    const bar = new Progress(crops.length, `${p.row} ${dsSpec}`);
     const logits = new Float32Array(crops.length * 7);
     const t0 = performance.now();
     for (let i = 0; i < crops.length; i += 64) {
@@ -69,8 +53,8 @@ for (const spec of TARGETS) {
     const s = score(argmaxRows(logits), truth);
     const absent = EXPRESSIONS.filter((_, c) => !s.present.includes(c));
     const note = [absent.length ? `no ${absent.join('/')} in this set: 7-way argmax, predicting ${absent.join('/')} counts as an error` : '', skipped.length ? `${skipped.length} unreadable or blank images left out` : ''].filter(Boolean).join('; ');
-    reports.get(p.row)!.push({ target: ds.spec, scores: s, note });
-    console.error(`${p.row} ${ds.spec}: ${(100 * s.accuracy).toFixed(2)}% (n=${s.n}, skipped ${skipped.length})`);
+    reports.get(p.row)!.push({ target: dsSpec, scores: s, note });
+    console.error(`${p.row} ${dsSpec}: ${(100 * s.accuracy).toFixed(2)}% (n=${s.n}, skipped ${skipped.length})`);
   }
 }
 human.dispose();

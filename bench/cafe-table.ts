@@ -66,9 +66,8 @@ const rows = files.map((f) => {
   if (e.peer || !e.config || !e.run) {
     return { row, group: 'peers', what: e.what ?? row, epochsDone: undefined, weightsEpoch: undefined, epochsPlanned: undefined, trainImages: '-', imageSize: undefined, valid: undefined, ...scores, command: e.command, commit: e.commit };
   }
-  // The training history travels in the eval JSON (newer reports); older ones point at the run folder.
-  const metricsPath = join(e.run, 'metrics.jsonl');
-  const metrics = e.history ?? (existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  // The training history travels in the eval JSON, so the table rebuilds from committed files alone.
+  const metrics = e.history ?? [];
   const best = metrics.reduce((a: { validAccuracy: number } | undefined, m: { validAccuracy: number }) => (!a || m.validAccuracy > a.validAccuracy ? m : a), undefined);
   const weightsEpoch: number | undefined = e.epoch !== undefined ? e.epoch + 1 : best ? metrics.indexOf(best) + 1 : undefined;
   return {

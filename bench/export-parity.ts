@@ -15,6 +15,7 @@ import { loadRunModel } from '../src/eval/evaluate.js';
 import { absoluteSpec, gatherFeatures, loadFeatureTable, disposeEncoders } from '../src/train/features.js';
 import { IMAGENET } from '../src/train/trainer.js';
 import { readManifest } from '../src/export/manifest.js';
+import { runHead } from '../src/export/export-run.js';
 import { argmaxRows } from '../src/eval/metrics.js';
 import { writeAtomic } from '../src/util/atomic.js';
 
@@ -35,10 +36,7 @@ for await (const b of loader.epoch(0)) {
   const B = b.size;
   const F = feats ? gatherFeatures(feats, b.ids) : undefined;
   const ref = torch.tidy(() => torch.noGrad(() => model.forward(model.usesImage ? torch.tensor(b.images.slice(0, B * 3 * S * S), [B, 3, S, S]) : undefined, F ? torch.tensor(F, [B, feats!.dim]) : undefined).logits.data<'float32'>().slice())) as Float32Array;
-  const feeds: Record<string, ort.Tensor> = {};
-  if (session.inputNames.includes('image')) feeds.image = new ort.Tensor('float32', b.images.slice(0, B * 3 * S * S), [B, 3, S, S]);
-  if (session.inputNames.includes('features')) feeds.features = new ort.Tensor('float32', F!, [B, feats!.dim]);
-  const got = (await session.run(feeds)).logits.data as Float32Array;
+  const got = await runHead(session, b.images.slice(0, B * 3 * S * S), F ?? new Float32Array(0), B, S, feats?.dim ?? 0);
   for (let i = 0; i < ref.length; i++) {
     const d = Math.abs(got[i] - ref[i]);
     maxDiff = Math.max(maxDiff, d);

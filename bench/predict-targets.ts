@@ -5,9 +5,8 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { openDataset } from '../src/data/index.js';
-import { decodeRgb, isBlank } from '../src/data/image.js';
-import { EXPRESSIONS, type Expression } from '../src/labels.js';
+import { argmaxRows, score } from '../src/eval/metrics.js';
+import { loadTargetCrops } from './helpers/target-crops.js';
 import { loadExpressionModel } from '../src/recognizer/model.js';
 import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
@@ -31,11 +30,6 @@ if (!existsSync(ROOT)) {
   console.error(`skipped: ${ROOT} is absent`);
   process.exit(0);
 }
-const argmax = (p: ArrayLike<number>) => {
-  let b = 0;
-  for (let i = 1; i < p.length; i++) if (p[i] > p[b]) b = i;
-  return EXPRESSIONS[b];
-};
 
 const model = await loadExpressionModel(opt('model'));
 const faceapi = await createFaceApi();
@@ -47,37 +41,15 @@ const scorers: Array<[string, (c: RgbImage[]) => Promise<Float32Array[]>]> = [
 ];
 const rows: Array<{ target: string; model: string; n: number; skipped: number; accuracy: number; balancedAccuracy: number }> = [];
 for (const t of TARGETS) {
-  const ds = await openDataset(t.spec);
-  let items = ds.items.filter((i) => i.label && i.source.kind === 'file');
-  if (LIMIT) items = items.filter((_, i) => i % Math.ceil(items.length / LIMIT) === 0);
-  const crops: RgbImage[] = [];
-  const labels: Expression[] = [];
-  let skipped = 0;
-  for (const it of items) {
-    try {
-      const img = await decodeRgb(it.source);
-      if (isBlank(img.data)) {
-        skipped++; // SFEW Val ships 12 all-black images
-        continue;
-      }
-      crops.push({ ...img, channels: 3 });
-      labels.push(it.label!);
-    } catch {
-      skipped++;
-    }
-  }
-  for (const [name, score] of scorers) {
-    const preds: Expression[] = [];
-    for (let i = 0; i < crops.length; i += 64) preds.push(...(await score(crops.slice(i, i + 64))).map(argmax));
-    const present = EXPRESSIONS.filter((e) => labels.includes(e));
-    const recall = present.map((e) => {
-      const idx = labels.flatMap((l, i) => (l === e ? [i] : []));
-      return idx.filter((i) => preds[i] === e).length / idx.length;
-    });
+  const { crops, truth, skipped } = await loadTargetCrops(t.spec, LIMIT);
+  for (const [name, predict] of scorers) {
+    const logits = new Float32Array(crops.length * 7);
+    for (let i = 0; i < crops.length; i += 64) (await predict(crops.slice(i, i + 64))).forEach((p, k) => logits.set(p, (i + k) * 7));
+    const s = score(argmaxRows(logits), truth);
     rows.push({
-      target: t.name, model: name, n: labels.length, skipped,
-      accuracy: preds.filter((p, i) => p === labels[i]).length / labels.length,
-      balancedAccuracy: recall.reduce((a, b) => a + b, 0) / recall.length,
+      target: t.name, model: name, n: s.n, skipped: skipped.length,
+      accuracy: s.accuracy,
+      balancedAccuracy: s.balancedAccuracy,
     });
     console.error(`${t.name} ${name}: ${(100 * rows[rows.length - 1].accuracy).toFixed(1)}%`);
   }

@@ -67,14 +67,26 @@ function lookup<T>(cfg: Record<string, unknown>, paths: string[], fallback: T): 
   return fallback;
 }
 
-async function logits(onnx: Uint8Array, m: HeadModelConfig, image: Float32Array, features: Float32Array, n: number, S: number, D: number): Promise<Float32Array> {
+/** Runs an exported head on one batch: feeds whichever of image [n, 3, S, S] and features [n, D] the graph declares
+ *  (buildHeadGraph declares exactly what the model kind reads); returns logits [n, classes]. */
+export async function runHead(session: ort.InferenceSession, image: Float32Array, features: Float32Array, n: number, S: number, D: number): Promise<Float32Array> {
+  const feeds: Record<string, ort.Tensor> = {};
+  if (session.inputNames.includes('image')) feeds.image = new ort.Tensor('float32', image, [n, 3, S, S]);
+  if (session.inputNames.includes('features')) feeds.features = new ort.Tensor('float32', features, [n, D]);
+  return (await session.run(feeds)).logits.data as Float32Array;
+}
+
+/** Largest |a[i] - b[i]|: the parity measure of every export check. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+async function logits(onnx: Uint8Array, image: Float32Array, features: Float32Array, n: number, S: number, D: number): Promise<Float32Array> {
   const s = await ort.InferenceSession.create(onnx);
   try {
-    const feeds: Record<string, ort.Tensor> = {};
-    if (m.kind !== 'probe') feeds.image = new ort.Tensor('float32', image, [n, 3, S, S]);
-    if (m.kind !== 'baseline') feeds.features = new ort.Tensor('float32', features, [n, D]);
-    const out = await s.run(feeds);
-    return out.logits.data as Float32Array;
+    return await runHead(s, image, features, n, S, D);
   } finally {
     await s.release();
   }
@@ -160,10 +172,10 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
   const n = 4;
   const { image, features } = parityInputs(7, n, size, D);
   const parity: Record<string, number> = {};
-  const a = await logits(full, model, image, features, n, size, D);
+  const a = await logits(full, image, features, n, size, D);
   if (fp16) {
-    const b = await logits(onnx, model, image, features, n, size, D);
-    parity.fp16VsFp32 = Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    const b = await logits(onnx, image, features, n, size, D);
+    parity.fp16VsFp32 = maxAbsDiff(a, b);
   }
 
   // Training core vs the exported file on seeded inputs, when libtorch is here; the reference logits are kept in the
@@ -171,8 +183,7 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
   const reference = await trainingCoreReference(cfg, weightsPath, model, size, D);
   if (reference) {
     const { image: ri, features: rf } = parityInputs(reference.seed, reference.n, size, D);
-    const got = await logits(onnx, model, ri, rf, reference.n, size, D);
-    parity.trainingCoreVsExported = Math.max(...got.map((v, i) => Math.abs(v - reference.logits[i])));
+    parity.trainingCoreVsExported = maxAbsDiff(await logits(onnx, ri, rf, reference.n, size, D), reference.logits);
   }
 
   mkdirSync(outDir, { recursive: true });

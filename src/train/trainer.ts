@@ -66,6 +66,13 @@ export interface TrainOptions {
 }
 
 
+/** The epochs recorded in a run folder's metrics.jsonl, oldest first ([] before the first epoch ends). */
+export function readHistory(runDir: string): EpochMetrics[] {
+  const path = join(runDir, 'metrics.jsonl');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EpochMetrics);
+}
+
 /** Mirrors the chosen images of a CHW batch in place (the flip decision is ours so F can follow it). */
 function flipBatch(b: Batch, size: number, flipped: Uint8Array): void {
   const img = b.images;
@@ -158,8 +165,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
     for (const t of ck.tensors.values()) t.dispose();
     startEpoch = meta.epoch + 1;
     best = meta.best;
-    const lines = existsSync(join(runDir, 'metrics.jsonl')) ? readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean) : [];
-    history = lines.map((l) => JSON.parse(l) as EpochMetrics).filter((m) => m.epoch < startEpoch);
+    history = readHistory(runDir).filter((m) => m.epoch < startEpoch);
     writeAtomic(join(runDir, 'metrics.jsonl'), history.map((m) => JSON.stringify(m) + '\n').join(''));
     log(`resumed from ${ckptPath} at epoch ${startEpoch}`);
   } else writeAtomic(join(runDir, 'metrics.jsonl'), '');

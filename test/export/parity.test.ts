@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { exportRun } from '../../src/export/export-run.js';
+import { exportRun, maxAbsDiff, runHead } from '../../src/export/export-run.js';
 import { readManifest } from '../../src/export/manifest.js';
 
 const TOL = 1e-3;
@@ -65,13 +65,9 @@ for (const v of VARIANTS) {
       assert.equal(m.maskPreprocess!.size, S);
       assert.equal(m.colour, 'gray');
       const s = await ort.InferenceSession.create(readFileSync(join(out, 'head.onnx')));
-      const feeds: Record<string, ort.Tensor> = {};
-      if (s.inputNames.includes('image')) feeds.image = new ort.Tensor('float32', x.data<'float32'>() as Float32Array, [3, 3, S, S]);
-      if (s.inputNames.includes('features')) feeds.features = new ort.Tensor('float32', f.data<'float32'>() as Float32Array, [3, D]);
-      const y = await s.run(feeds);
+      const got = await runHead(s, x.data<'float32'>() as Float32Array, f.data<'float32'>() as Float32Array, 3, S, D);
       await s.release();
-      const got = y.logits.data as Float32Array;
-      const diff = Math.max(...got.map((val, i) => Math.abs(val - ref[i])));
+      const diff = maxAbsDiff(got, ref);
       t.diagnostic(`max |logit diff| = ${diff.toExponential(2)}, ${(r.bytes / 1e6).toFixed(1)} MB`);
       assert.ok(diff <= TOL, `max |logit diff| ${diff} > ${TOL}`);
       // The export recorded the training core's logits on seeded inputs, and checked the file against them.

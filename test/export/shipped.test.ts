@@ -6,12 +6,23 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { parityInputs, readManifest } from '../../src/export/manifest.js';
+import { parityInputs, readManifest, type CafeManifest } from '../../src/export/manifest.js';
+import { maxAbsDiff, runHead } from '../../src/export/export-run.js';
 import { packageRoot, SHIPPED_MODELS } from '../../src/recognizer/model.js';
 
 const MODELS = join(packageRoot(), 'models');
 const CAFE = join(MODELS, 'cafe-ferplus');
 const BUDGET = 25e6;
+
+/** The shipped head's logits on one batch, through onnxruntime (as `cafe predict` runs it). */
+async function shippedLogits(m: CafeManifest, image: Float32Array, features: Float32Array, n: number): Promise<Float32Array> {
+  const s = await ort.InferenceSession.create(readFileSync(join(CAFE, m.head!)));
+  try {
+    return await runHead(s, image, features, n, m.maskPreprocess!.size, m.featureDim!);
+  } finally {
+    await s.release();
+  }
+}
 
 function du(dir: string): number {
   return readdirSync(dir).reduce((n, f) => {
@@ -37,13 +48,7 @@ test('shipped CAFE model: head vs the training-core logits recorded at export (n
     const { n, seed, logits } = m.reference!;
     const S = m.maskPreprocess!.size;
     const { image, features } = parityInputs(seed, n, S, m.featureDim!);
-    const s = await ort.InferenceSession.create(readFileSync(join(CAFE, m.head!)));
-    const feeds: Record<string, ort.Tensor> = {};
-    if (s.inputNames.includes('image')) feeds.image = new ort.Tensor('float32', image, [n, 3, S, S]);
-    if (s.inputNames.includes('features')) feeds.features = new ort.Tensor('float32', features, [n, m.featureDim!]);
-    const got = (await s.run(feeds)).logits.data as Float32Array;
-    await s.release();
-    const diff = Math.max(...Array.from(got, (v, i) => Math.abs(v - logits[i])));
+    const diff = maxAbsDiff(await shippedLogits(m, image, features, n), logits);
     t.diagnostic(`shipped ${m.precision} head vs recorded training-core logits: max |diff| = ${diff.toExponential(2)}`);
     assert.ok(diff <= 1e-3, `max |logit diff| ${diff}`);
   }
@@ -67,13 +72,7 @@ test('shipped CAFE model: against the training core on the source run\'s weights
   const ref = torch.tidy(() => torch.noGrad(() => model.forward(torch.tensor(image, [n, 3, S, S]), torch.tensor(features, [n, m.featureDim!])).logits.data<'float32'>().slice())) as Float32Array;
   model.dispose();
   for (const v of tensors.values()) v.dispose();
-  const s = await ort.InferenceSession.create(readFileSync(join(CAFE, m.head!)));
-  const feeds: Record<string, ort.Tensor> = {};
-  if (s.inputNames.includes('image')) feeds.image = new ort.Tensor('float32', image, [n, 3, S, S]);
-  if (s.inputNames.includes('features')) feeds.features = new ort.Tensor('float32', features, [n, m.featureDim!]);
-  const got = (await s.run(feeds)).logits.data as Float32Array;
-  await s.release();
-  const diff = Math.max(...got.map((v, i) => Math.abs(v - ref[i])));
+  const diff = maxAbsDiff(await shippedLogits(m, image, features, n), ref);
   t.diagnostic(`shipped ${m.precision} head vs training core: max |logit diff| = ${diff.toExponential(2)}`);
   assert.ok(diff <= 1e-3, `max |logit diff| ${diff}`);
 });

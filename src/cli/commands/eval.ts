@@ -1,5 +1,4 @@
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
@@ -41,6 +40,7 @@ export const evalCommand: Command = {
     const { reportMarkdown, writeConfusionPng } = await import('../../eval/report.js');
     const { writeAtomic } = await import('../../util/atomic.js');
     const { disposeEncoders } = await import('../../train/features.js');
+    const { readHistory } = await import('../../train/trainer.js');
     const prefix = values.out ?? join(values.run, 'eval');
     let res;
     try {
@@ -65,7 +65,7 @@ export const evalCommand: Command = {
       epoch: res.epoch,
       config: res.cfg,
       /** The run's training history (metrics.jsonl), so the report stands without the run folder. */
-      history: existsSync(join(values.run, 'metrics.jsonl')) ? readFileSync(join(values.run, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [],
+      history: readHistory(values.run),
       targets: res.reports,
       mean: { accuracy: mean('accuracy'), balancedAccuracy: mean('balancedAccuracy'), macroF1: mean('macroF1') },
     };
