@@ -14,6 +14,7 @@ import { argmaxRows, score } from '../src/eval/metrics.js';
 import { reportMarkdown, writeConfusionPng, type TargetReport } from '../src/eval/report.js';
 import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
+import { nodeRuntime } from '../src/runtime/node.js';
 import type { RgbImage } from '../src/encoders/types.js';
 import { loadTargetCrops } from './helpers/target-crops.js';
 import { Progress } from '../src/util/progress.js';
@@ -29,7 +30,7 @@ const TARGETS = [`ferplus:${D}/ferplus:test:mode=majority`, `sfew:${D}/sfew2:val
 const LIMIT = Number(values.limit);
 
 const faceapi = await createFaceApi();
-const human = await createHumanEmotion();
+const human = await createHumanEmotion(nodeRuntime);
 const peers: Array<{ row: string; what: string; predict: (c: RgbImage[]) => Promise<Float32Array[]> }> = [
   { row: 'peer-faceapi', what: "face-api's expression net (@vladmandic/face-api, as shipped)", predict: (c) => faceapi.predictCrops(c) },
   { row: 'peer-human', what: "human's emotion net (@vladmandic/human, as shipped)", predict: (c) => human.predict(c) },

@@ -7,12 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { createFaceres, defaultFaceresPath, FACERES_OUTPUT } from '../src/encoders/faceres.js';
+import { createFaceres, defaultFaceresPath, faceresOnnx, FACERES_OUTPUT } from '../src/encoders/faceres.js';
 import { createClip } from '../src/encoders/clip.js';
-import { encodeOnnxModel } from '../src/encoders/onnx-writer.js';
 import { preprocessImage } from '../src/encoders/preprocess.js';
-import { readTfjsGraph } from '../src/encoders/tfjs-graph.js';
-import { tfjsToOnnx } from '../src/encoders/tfjs-to-onnx.js';
+import { loadTfjsGraph } from '../src/encoders/tfjs-graph.js';
+import { nodeRuntime } from '../src/runtime/node.js';
 import type { Encoder, RgbImage } from '../src/encoders/types.js';
 import { writeTinyClip } from '../test/encoders/tiny-clip.js';
 
@@ -86,7 +85,7 @@ async function tfjsWasm(): Promise<Row | undefined> {
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) return undefined;
   await tf.ready();
-  const path = defaultFaceresPath();
+  const path = defaultFaceresPath(nodeRuntime);
   const json = JSON.parse(readFileSync(path, 'utf8'));
   const bin = readFileSync(path.replace(/\.json$/, '.bin'));
   const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length) }));
@@ -113,8 +112,8 @@ async function main() {
   const command = `node --import tsx bench/encoders.ts ${args.join(' ')}`.trim();
 
   // faceres: the bare session gets the same converted model bytes the encoder builds.
-  const faceres = await createFaceres({ batchSize: BATCH });
-  const onnx = encodeOnnxModel(tfjsToOnnx(readTfjsGraph(defaultFaceresPath()), { output: FACERES_OUTPUT, inputName: 'pixel_values', outputName: 'features' }));
+  const faceres = await createFaceres({ batchSize: BATCH }, nodeRuntime);
+  const onnx = faceresOnnx(await loadTfjsGraph(nodeRuntime, defaultFaceresPath(nodeRuntime)));
   const bareFaceres = await ort.InferenceSession.create(onnx, sessionOptions);
   rows.push(...(await compare('faceres', faceres, bareFaceres, 'pixel_values', 'features')));
   await faceres.dispose();

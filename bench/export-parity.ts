@@ -14,7 +14,8 @@ import { DataLoader } from '../src/data/loader.js';
 import { loadRunModel } from '../src/eval/evaluate.js';
 import { absoluteSpec, gatherFeatures, loadFeatureTable, disposeEncoders } from '../src/train/features.js';
 import { IMAGENET } from '../src/train/trainer.js';
-import { readManifest } from '../src/export/manifest.js';
+import { loadManifest } from '../src/export/manifest.js';
+import { nodeRuntime } from '../src/runtime/node.js';
 import { runHead } from '../src/export/export-run.js';
 import { argmaxRows } from '../src/eval/metrics.js';
 import { writeAtomic } from '../src/util/atomic.js';
@@ -24,7 +25,7 @@ if (!values.run || !values.model) throw new Error('usage: --run RUN --model MODE
 const N = Number(values.n);
 const { cfg, model } = loadRunModel(values.run, 'best');
 model.eval();
-const manifest = readManifest(values.model);
+const manifest = await loadManifest(nodeRuntime, values.model);
 const session = await ort.InferenceSession.create(readFileSync(join(values.model, manifest.head!)));
 const ds0 = await openDataset(absoluteSpec(values.spec!));
 const ds = { ...ds0, items: ds0.items.filter((it) => it.label !== undefined).slice(0, N) };

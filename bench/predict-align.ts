@@ -5,6 +5,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createFaceDetector } from '../src/detect/blazeface.js';
+import { nodeRuntime } from '../src/runtime/node.js';
 import { decodeRgb } from '../src/data/image.js';
 import { writeAtomic } from '../src/util/atomic.js';
 
@@ -15,7 +16,7 @@ if (!existsSync(dir)) {
   console.error(`skipped: ${dir} is absent`);
   process.exit(0);
 }
-const det = await createFaceDetector({ minScore: 0.5, minSize: 0, retryPadded: false });
+const det = await createFaceDetector({ minScore: 0.5, minSize: 0, retryPadded: false }, nodeRuntime);
 const files = readdirSync(dir).filter((f) => f.endsWith('.png')).sort().slice(0, 300);
 const ys: number[] = [];
 const ds: number[] = [];

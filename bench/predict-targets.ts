@@ -5,11 +5,14 @@
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { argmaxRows, score } from '../src/eval/metrics.js';
 import { loadTargetCrops } from './helpers/target-crops.js';
 import { loadExpressionModel } from '../src/recognizer/model.js';
+import { defaultModelDir } from '../src/recognizer/shipped.js';
 import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
+import { nodeRuntime } from '../src/runtime/node.js';
 import type { RgbImage } from '../src/encoders/types.js';
 import { writeAtomic } from '../src/util/atomic.js';
 
@@ -31,9 +34,9 @@ if (!existsSync(ROOT)) {
   process.exit(0);
 }
 
-const model = await loadExpressionModel(opt('model'));
+const model = await loadExpressionModel(resolve(opt('model') ?? defaultModelDir()), {}, nodeRuntime);
 const faceapi = await createFaceApi();
-const human = await createHumanEmotion();
+const human = await createHumanEmotion(nodeRuntime);
 const scorers: Array<[string, (c: RgbImage[]) => Promise<Float32Array[]>]> = [
   [model.manifest.name, (c) => model.predict(c)],
   ['face-api expression net (crop)', (c) => faceapi.predictCrops(c)],

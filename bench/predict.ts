@@ -15,6 +15,7 @@ import { createRecognizer } from '../src/recognizer/recognizer.js';
 import { decodeInput } from '../src/recognizer/decode.js';
 import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
+import { nodeRuntime } from '../src/runtime/node.js';
 import { writeAtomic } from '../src/util/atomic.js';
 
 const args = process.argv.slice(2);
@@ -98,7 +99,7 @@ rows.push(score(`cafe predict (${modelName})`, `same ${withCrop.length} frames: 
 rows.push(score('face-api detectAllFaces().withFaceExpressions()', `same ${withCrop.length} frames`, withCrop.map((it) => fa[it.i]), cropLabels));
 rows.push(score(`${modelName} on official crops`, `SFEW aligned crops (${withCrop.length}), no detection`, (await fer.classifyCrops(cropImgs)).map(argmax), cropLabels));
 rows.push(score('face-api expression net on official crops', 'faceapi-crop peer', (await faceapi.predictCrops(cropImgs)).map(argmax), cropLabels));
-const human = await createHumanEmotion();
+const human = await createHumanEmotion(nodeRuntime);
 rows.push(score("human's emotion net on official crops", 'human-emotion peer', (await human.predict(cropImgs)).map(argmax), cropLabels));
 human.dispose();
 await fer.dispose();

@@ -22,3 +22,8 @@ export function invalidParameter(name: string, expected: string, actual: unknown
 export function fileError(path: string, problem: string, line?: number): CafeError {
   return new CafeError(`${path}${line !== undefined ? `:${line}` : ''}: ${problem}`);
 }
+
+/** Error for a model that is not where it was looked for: what is missing, where to get it, where to put it. */
+export function missingModel(what: string, path: string, howToGet: string): CafeError {
+  return new CafeError(`${what} not found at ${path}\n  Get it: ${howToGet}\n  Put it at: ${path} (or pass another path)`);
+}

@@ -1,11 +1,10 @@
 // Face detection with BlazeFace (MediaPipe, Apache-2.0) as shipped in @vladmandic/human (MIT): the 256 x 256
 // "back"/full-range variant, 896 anchors, a box and six keypoints per anchor. The decoding follows human's
 // src/face/blazeface.ts; NMS and thresholds run in JS on the 896 rows (cheaper than tfjs round trips).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as tfType from '@tensorflow/tfjs';
-import { fileError, invalidParameter } from '../errors.js';
-import { loadGraphModelFromDisk, packageDir, tfReady } from './tfjs.js';
+import { invalidParameter, missingModel } from '../errors.js';
+import { loadGraphModel } from '../runtime/tfjs.js';
+import type { Runtime } from '../runtime/types.js';
 import type { DetectedFace, Point } from './types.js';
 import type { RgbImage } from '../encoders/types.js';
 import { scaleMap, warpAffine } from './warp.js';
@@ -27,8 +26,9 @@ export interface DetectorOptions {
 
 export const DEFAULT_DETECTOR_OPTIONS: Required<Omit<DetectorOptions, 'modelPath'>> = { minScore: 0.6, minSize: 20, maxFaces: 50, iouThreshold: 0.3, retryPadded: true };
 
-export function defaultBlazefacePath(): string {
-  return join(packageDir('@vladmandic/human'), 'models', 'blazeface.json');
+/** blazeface.json among the runtime's human models (the installed @vladmandic/human in Node). */
+export function defaultBlazefacePath(runtime: Runtime): string {
+  return runtime.join(runtime.humanModels, 'blazeface.json');
 }
 
 function anchors(inputSize: number): Float32Array {
@@ -67,14 +67,14 @@ export interface FaceDetector {
   dispose(): void;
 }
 
-export async function createFaceDetector(options: DetectorOptions = {}): Promise<FaceDetector> {
+export async function createFaceDetector(options: DetectorOptions, runtime: Runtime): Promise<FaceDetector> {
   // Undefined fields (e.g. unset CLI flags) keep their defaults.
   const o = { ...DEFAULT_DETECTOR_OPTIONS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   checkOptions(o);
-  const modelPath = options.modelPath ?? defaultBlazefacePath();
-  if (!existsSync(modelPath)) throw fileError(modelPath, 'face detector model not found; run npm install (it ships in @vladmandic/human/models)');
-  const tf = await tfReady();
-  const model = await loadGraphModelFromDisk(modelPath);
+  const modelPath = options.modelPath ?? defaultBlazefacePath(runtime);
+  if (!(await runtime.exists(modelPath))) throw missingModel('face detector model (blazeface.json + blazeface.bin)', modelPath, 'npm install @vladmandic/human (it ships models/blazeface.json)');
+  const tf = await runtime.tf();
+  const model = await loadGraphModel(runtime, modelPath);
   const S = (model.inputs[0].shape?.[1] ?? 256) > 0 ? model.inputs[0].shape![1] : 256;
   const anc = anchors(S);
 

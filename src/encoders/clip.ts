@@ -4,10 +4,12 @@
 //   <dir>/preprocessor_config.json (optional; CLIPImageProcessor settings)
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileError, invalidParameter } from '../errors.js';
+import { fileError, invalidParameter, missingModel } from '../errors.js';
 import { createOnnxEncoder } from './onnx-encoder.js';
-import { CAFE_PRESET, CLIP_PRESET, fromHfPreprocessor, loadPreprocess } from './preprocess.js';
-import { hashFiles, missingModel } from './weights.js';
+import { nodeRuntime } from '../runtime/node.js';
+import { CAFE_PRESET, CLIP_PRESET, fromHfPreprocessor } from './preprocess.js';
+import { loadPreprocess } from './preprocess-node.js';
+import { hashFiles } from './weights.js';
 import type { Encoder, EncoderOptions, PreprocessConfig } from './types.js';
 
 export const CLIP_DIM = 512;
@@ -64,5 +66,6 @@ export async function createClip(opts: ClipOptions = {}): Promise<Encoder> {
       dim: CLIP_DIM,
     },
     opts,
+    nodeRuntime,
   );
 }

@@ -1,28 +1,22 @@
 // faceres (HSE-FaceRes, a MobileNet-v1 face descriptor from @vladmandic/human): the default encoder, offline.
 // Feature = node 'global_pooling/Mean', 1024-d, before the age/gender heads. The tfjs graph is converted to ONNX in
-// memory (~0.6 s) because onnxruntime runs it ~13x faster than tfjs-wasm here (bench/results/encoders.md).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// memory (~0.6 s) because onnxruntime runs it ~13x faster than tfjs-wasm here (bench/results/encoders.md). Works in
+// Node and the browser alike: files come through the Runtime.
+import { missingModel } from '../errors.js';
+import { readJson, type Runtime } from '../runtime/types.js';
 import { encodeOnnxModel } from './onnx-writer.js';
 import { createOnnxEncoder } from './onnx-encoder.js';
-import { FACERES_PRESET, loadPreprocess } from './preprocess.js';
-import { readTfjsGraph } from './tfjs-graph.js';
+import { FACERES_PRESET, validatePreprocess } from './preprocess.js';
+import { loadTfjsGraph, type TfjsGraph } from './tfjs-graph.js';
 import { tfjsToOnnx } from './tfjs-to-onnx.js';
-import { hashFiles, missingModel } from './weights.js';
 import type { Encoder, EncoderOptions } from './types.js';
 
 export const FACERES_DIM = 1024;
 export const FACERES_OUTPUT = 'global_pooling/Mean';
 
-/** faceres.json inside the installed @vladmandic/human package. */
-export function defaultFaceresPath(): string {
-  try {
-    const req = createRequire(import.meta.url);
-    return join(dirname(req.resolve('@vladmandic/human/package.json')), 'models', 'faceres.json');
-  } catch {
-    return join('node_modules', '@vladmandic', 'human', 'models', 'faceres.json');
-  }
+/** faceres.json among the runtime's human models (the installed @vladmandic/human in Node). */
+export function defaultFaceresPath(runtime: Runtime): string {
+  return runtime.join(runtime.humanModels, 'faceres.json');
 }
 
 export interface FaceresOptions extends EncoderOptions {
@@ -30,31 +24,35 @@ export interface FaceresOptions extends EncoderOptions {
   modelPath?: string;
 }
 
+/** The faceres tfjs graph as an ONNX model whose output 'features' is the pooled 1024-d descriptor. */
+export function faceresOnnx(graph: TfjsGraph): Uint8Array {
+  return encodeOnnxModel(tfjsToOnnx(graph, { output: FACERES_OUTPUT, inputName: 'pixel_values', outputName: 'features' }));
+}
+
 /**
  * Preprocessing: `<model>.preprocess.json` beside the weights when present, else FACERES_PRESET, which is what
  * human does (src/face/faceres.ts: resizeBilinear of a 0..1 crop to 224 x 224, then x 255: the graph reads 0..255,
  * no mean/std; its first Conv reads input_1 directly).
  */
-export async function createFaceres(opts: FaceresOptions = {}): Promise<Encoder> {
-  const modelPath = opts.modelPath ?? defaultFaceresPath();
-  if (!existsSync(modelPath)) {
-    throw missingModel('faceres model (faceres.json + faceres.bin)', modelPath, 'npm install @vladmandic/human (it ships models/faceres.json and faceres.bin)');
-  }
+export async function createFaceres(opts: FaceresOptions, runtime: Runtime): Promise<Encoder> {
+  const modelPath = opts.modelPath ?? defaultFaceresPath(runtime);
   const binPath = modelPath.replace(/\.json$/, '.bin');
-  if (!existsSync(binPath)) throw missingModel('faceres weights', binPath, 'the faceres.bin shipped beside faceres.json in @vladmandic/human/models');
-  const sidecar = modelPath.replace(/\.json$/, '.preprocess.json');
-  const preprocess = opts.preprocess ?? (existsSync(sidecar) ? loadPreprocess(sidecar) : { ...FACERES_PRESET });
-  const graph = readTfjsGraph(modelPath);
-  const onnx = encodeOnnxModel(tfjsToOnnx(graph, { output: FACERES_OUTPUT, inputName: 'pixel_values', outputName: 'features' }));
+  const how = 'npm install @vladmandic/human (it ships models/faceres.json and faceres.bin)';
+  if (!(await runtime.exists(modelPath))) throw missingModel('faceres model (faceres.json + faceres.bin)', modelPath, how);
+  if (!(await runtime.exists(binPath))) throw missingModel('faceres weights', binPath, 'the faceres.bin shipped beside faceres.json in @vladmandic/human/models');
+  const graph = await loadTfjsGraph(runtime, modelPath);
+  const sidecarPath = modelPath.replace(/\.json$/, '.preprocess.json');
+  const preprocess = opts.preprocess ?? ((await runtime.exists(sidecarPath)) ? validatePreprocess(await readJson(runtime, sidecarPath, 'preprocessing'), sidecarPath) : { ...FACERES_PRESET });
   return createOnnxEncoder(
     {
       name: 'faceres',
-      model: onnx,
+      model: faceresOnnx(graph),
       source: modelPath,
-      weightsHash: await hashFiles([modelPath, binPath]),
+      weightsHash: await runtime.weightsHash([modelPath, binPath]),
       preprocess,
       dim: FACERES_DIM,
     },
     opts,
+    runtime,
   );
 }

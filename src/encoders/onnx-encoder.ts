@@ -1,7 +1,7 @@
-// One Encoder implementation over an onnxruntime-node session; clip-vit-b32, faceres (converted) and onnx:PATH
-// differ only in where the model and its preprocessing come from.
-import { availableParallelism } from 'node:os';
-import * as ort from 'onnxruntime-node';
+// One Encoder implementation over an onnxruntime session (onnxruntime-node, or onnxruntime-web in the browser);
+// clip-vit-b32, faceres (converted) and onnx:PATH differ only in where the model and its preprocessing come from.
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import type { Runtime } from '../runtime/types.js';
 import { CafeError, invalidParameter } from '../errors.js';
 import { preprocessImage } from './preprocess.js';
 import type { Encoder, EncoderInput, EncoderOptions, PreprocessConfig } from './types.js';
@@ -33,17 +33,18 @@ function pickName(names: readonly string[], wanted: string | undefined, what: st
 }
 
 /** Creates the session and runs one probe image to check the model's shapes; the error names the file. */
-export async function createOnnxEncoder(spec: OnnxEncoderSpec, opts: EncoderOptions = {}): Promise<Encoder> {
-  const threads = opts.threads ?? availableParallelism();
+export async function createOnnxEncoder(spec: OnnxEncoderSpec, opts: EncoderOptions, runtime: Runtime): Promise<Encoder> {
+  const { ort } = runtime;
+  const threads = opts.threads ?? runtime.threads;
   const batchSize = opts.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw invalidParameter('batchSize', 'a positive integer', batchSize);
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: threads,
+  const sessionOptions: InferenceSession.SessionOptions = {
+    ...(threads ? { intraOpNumThreads: threads } : {}),
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
   };
-  let session: ort.InferenceSession;
+  let session: InferenceSession;
   try {
     session = typeof spec.model === 'string'
       ? await ort.InferenceSession.create(spec.model, sessionOptions)
@@ -57,7 +58,7 @@ export async function createOnnxEncoder(spec: OnnxEncoderSpec, opts: EncoderOpti
   const S = p.size;
   const per = 3 * S * S;
 
-  const run = async (data: Float32Array, n: number): Promise<ort.Tensor> => {
+  const run = async (data: Float32Array, n: number): Promise<Tensor> => {
     const feeds = { [inputName]: new ort.Tensor('float32', data, [n, 3, S, S]) };
     const out = await session.run(feeds, [outputName]);
     return out[outputName];

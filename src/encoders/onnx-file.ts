@@ -2,9 +2,11 @@
 // beside it: PATH with .onnx replaced by .preprocess.json, or preprocess.json in the same folder.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { missingModel } from '../errors.js';
 import { createOnnxEncoder } from './onnx-encoder.js';
-import { loadPreprocess } from './preprocess.js';
-import { hashFiles, missingModel } from './weights.js';
+import { nodeRuntime } from '../runtime/node.js';
+import { loadPreprocess } from './preprocess-node.js';
+import { hashFiles } from './weights.js';
 import type { Encoder, EncoderOptions } from './types.js';
 
 export interface OnnxFileOptions extends EncoderOptions {
@@ -41,5 +43,6 @@ export async function createOnnxFile(path: string, opts: OnnxFileOptions = {}): 
       outputName: opts.outputName,
     },
     opts,
+    nodeRuntime,
   );
 }

@@ -1,7 +1,5 @@
 // Turns uint8 images into the float NCHW tensors an encoder reads, from a PreprocessConfig stored as data.
-import { createHash } from 'node:crypto';
-import { readFileSync, existsSync } from 'node:fs';
-import { fileError, invalidParameter } from '../errors.js';
+import { invalidParameter } from '../errors.js';
 import { resamplePlane } from './resize.js';
 import type { PreprocessConfig, RgbImage } from './types.js';
 
@@ -58,19 +56,6 @@ export function validatePreprocess(raw: unknown, where: string): PreprocessConfi
   return { size: o.size!, resize: o.resize!, crop: o.crop!, colour: o.colour!, scale: o.scale!, mean: [...o.mean!] as PreprocessConfig['mean'], std: [...o.std!] as PreprocessConfig['std'] };
 }
 
-/** Reads a cafe preprocessing JSON (the PreprocessConfig fields) or a preset name. */
-export function loadPreprocess(pathOrPreset: string): PreprocessConfig {
-  if (PRESETS[pathOrPreset]) return { ...PRESETS[pathOrPreset] };
-  if (!existsSync(pathOrPreset)) throw invalidParameter('preprocessing', `a preset (${Object.keys(PRESETS).join(', ')}) or an existing JSON file`, pathOrPreset);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(pathOrPreset, 'utf8'));
-  } catch (err) {
-    throw fileError(pathOrPreset, `invalid JSON: ${(err as Error).message}`);
-  }
-  return validatePreprocess(raw, pathOrPreset);
-}
-
 /**
  * Maps a Hugging Face preprocessor_config.json (CLIPImageProcessor and the like) to a PreprocessConfig. Only the
  * fields that change the pixels matter: resample (2 = bilinear, 3 = bicubic), size, crop, mean/std.
@@ -91,12 +76,6 @@ export function fromHfPreprocessor(raw: any, where: string): PreprocessConfig { 
     },
     where,
   );
-}
-
-/** Short hash of the config, canonicalised: part of every cache key. */
-export function preprocessHash(p: PreprocessConfig): string {
-  const canon = JSON.stringify([p.size, p.resize, p.crop, p.colour, p.scale, p.mean, p.std]);
-  return createHash('sha256').update(canon).digest('hex').slice(0, 16);
 }
 
 /** Mirror image left-right (CAFE's flip augmentation, applied to the source before preprocessing). */

@@ -2,6 +2,7 @@
 import { invalidParameter } from '../errors.js';
 import { createClip, type ClipOptions } from './clip.js';
 import { createFaceres, type FaceresOptions } from './faceres.js';
+import { nodeRuntime } from '../runtime/node.js';
 import { createOnnxFile, type OnnxFileOptions } from './onnx-file.js';
 import type { Encoder } from './types.js';
 
@@ -20,7 +21,7 @@ const entries: EncoderEntry[] = [
   {
     name: 'faceres',
     summary: 'HSE-FaceRes MobileNet from @vladmandic/human, 1024-d (global_pooling/Mean); offline default',
-    create: (arg, opts) => createFaceres({ ...opts, modelPath: arg ?? opts.modelPath }),
+    create: (arg, opts) => createFaceres({ ...opts, modelPath: arg ?? opts.modelPath }, nodeRuntime),
   },
   {
     name: 'clip-vit-b32',

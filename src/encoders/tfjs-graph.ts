@@ -1,9 +1,9 @@
 // Reads a TensorFlow.js graph model (model.json + .bin shards) into plain arrays, without loading tfjs itself: the
 // faceres encoder converts it to ONNX (see tfjs-to-onnx.ts) because onnxruntime runs it several times faster on CPU
 // than tfjs-wasm or tfjs-cpu does.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileError } from '../errors.js';
+import { concatBytes } from '../util/bytes.js';
+import type { Runtime } from '../runtime/types.js';
 
 export interface TfjsNode {
   name: string;
@@ -41,7 +41,7 @@ function halfToFloat(h: number): number {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
-function decode(entry: ManifestEntry, bytes: Buffer, offset: number): { weight: TfjsWeight; size: number } {
+function decode(entry: ManifestEntry, bytes: Uint8Array, offset: number): { weight: TfjsWeight; size: number } {
   const n = entry.shape.reduce((a, b) => a * b, 1);
   const q = entry.quantization;
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset);
@@ -65,27 +65,37 @@ function decode(entry: ManifestEntry, bytes: Buffer, offset: number): { weight: 
   return { weight: { shape: entry.shape, data }, size: n * width };
 }
 
-/** Loads model.json and its weight shards. Throws fileError naming the file on any problem. */
-export function readTfjsGraph(modelJsonPath: string): TfjsGraph {
+/** Loads model.json and its weight shards through the runtime. Throws fileError naming the file on any problem. */
+export async function loadTfjsGraph(runtime: Runtime, modelJsonPath: string): Promise<TfjsGraph> {
   let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   try {
-    json = JSON.parse(readFileSync(modelJsonPath, 'utf8'));
+    json = JSON.parse(new TextDecoder().decode(await runtime.read(modelJsonPath)));
   } catch (err) {
     throw fileError(modelJsonPath, `cannot read TensorFlow.js model: ${(err as Error).message}`);
   }
+  const shards: Uint8Array[][] = [];
+  for (const group of json?.weightsManifest ?? []) {
+    const paths: string[] = group.paths ?? [];
+    shards.push(await Promise.all(paths.map((p) => runtime.read(runtime.join(runtime.dirname(modelJsonPath), p)))));
+  }
+  return parseTfjsGraph(json, shards, modelJsonPath);
+}
+
+/** A parsed model.json and, per weightsManifest group, its shard bytes -> the graph; `where` names it in errors. */
+export function parseTfjsGraph(json: any, shards: Uint8Array[][], where: string): TfjsGraph { // eslint-disable-line @typescript-eslint/no-explicit-any
   const nodes: TfjsNode[] = json?.modelTopology?.node;
-  if (!Array.isArray(nodes)) throw fileError(modelJsonPath, 'not a TensorFlow.js graph model (no modelTopology.node)');
+  if (!Array.isArray(nodes)) throw fileError(where, 'not a TensorFlow.js graph model (no modelTopology.node)');
   const weights = new Map<string, TfjsWeight>();
-  for (const group of json.weightsManifest ?? []) {
-    const bytes = Buffer.concat((group.paths as string[]).map((p) => readFileSync(join(dirname(modelJsonPath), p))));
+  (json.weightsManifest ?? []).forEach((group: { weights: ManifestEntry[] }, g: number) => {
+    const bytes = concatBytes(shards[g] ?? []);
     let offset = 0;
-    for (const entry of group.weights as ManifestEntry[]) {
+    for (const entry of group.weights) {
       const { weight, size } = decode(entry, bytes, offset);
       weights.set(entry.name, weight);
       offset += size;
     }
-    if (offset !== bytes.length) throw fileError(modelJsonPath, `weights manifest covers ${offset} bytes but shards hold ${bytes.length}`);
-  }
+    if (offset !== bytes.length) throw fileError(where, `weights manifest covers ${offset} bytes but shards hold ${bytes.length}`);
+  });
   const inputs = nodes
     .filter((n) => n.op === 'Placeholder')
     .map((n) => ({ name: n.name, shape: (n.attr?.shape?.shape?.dim ?? []).map((d: { size: string }) => Number(d.size)) }));

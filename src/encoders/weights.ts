@@ -1,7 +1,6 @@
-// Weight-file identity for cache keys, and the one "model missing" error every encoder uses.
+// Weight-file identity for cache keys.
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { CafeError } from '../errors.js';
 
 const memo = new Map<string, string>();
 
@@ -24,9 +23,4 @@ export async function hashFiles(paths: string[]): Promise<string> {
     h.update(fileHash);
   }
   return h.digest('hex');
-}
-
-/** Error for a model that is not on disk: what is missing, where to get it, where to put it. */
-export function missingModel(what: string, path: string, howToGet: string): CafeError {
-  return new CafeError(`${what} not found at ${path}\n  Get it: ${howToGet}\n  Put it at: ${path} (or pass another path)`);
 }

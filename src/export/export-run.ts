@@ -9,9 +9,9 @@ import { fileError, invalidParameter } from '../errors.js';
 import { EXPRESSIONS } from '../labels.js';
 import { encodeOnnxModel } from '../encoders/onnx-writer.js';
 import { CAFE_PRESET, FACERES_PRESET } from '../encoders/preprocess.js';
-import { defaultFaceresPath, FACERES_OUTPUT } from '../encoders/faceres.js';
-import { readTfjsGraph } from '../encoders/tfjs-graph.js';
-import { tfjsToOnnx } from '../encoders/tfjs-to-onnx.js';
+import { defaultFaceresPath, faceresOnnx } from '../encoders/faceres.js';
+import { loadTfjsGraph } from '../encoders/tfjs-graph.js';
+import { nodeRuntime } from '../runtime/node.js';
 import type { PreprocessConfig } from '../encoders/types.js';
 import { DEFAULT_ALIGN_OPTIONS } from '../detect/align.js';
 import { buildHeadGraph, DEFAULT_HEAD_MODEL, type HeadModelConfig } from './cafe-onnx.js';
@@ -206,7 +206,7 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
   };
   if (opts.withEncoder) {
     if (encoder !== 'faceres') throw invalidParameter('withEncoder', "the 'faceres' encoder (others already are ONNX files)", encoder);
-    const enc = encodeOnnxModel(tfjsToOnnx(readTfjsGraph(defaultFaceresPath()), { output: FACERES_OUTPUT, inputName: 'pixel_values', outputName: 'features' }));
+    const enc = faceresOnnx(await loadTfjsGraph(nodeRuntime, defaultFaceresPath(nodeRuntime)));
     writeAtomic(join(outDir, 'encoder.onnx'), enc);
     writeAtomic(join(outDir, 'encoder.preprocess.json'), JSON.stringify(FACERES_PRESET, null, 2) + '\n');
     manifest.encoderFile = 'encoder.onnx';

@@ -1,8 +1,7 @@
 // model.json: what a deployable model folder holds and how to feed it. Written by `cafe export`, read by the
 // recognizer; everything an inference needs is here or in the ONNX file beside it (no training code, no libtorch).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileError } from '../errors.js';
+import { CafeError, fileError } from '../errors.js';
+import type { Runtime } from '../runtime/types.js';
 import { EXPRESSIONS } from '../labels.js';
 import type { PreprocessConfig } from '../encoders/types.js';
 import type { AlignOptions } from '../detect/align.js';
@@ -48,11 +47,24 @@ export interface CafeManifest {
   source?: Record<string, unknown>;
 }
 
-export function readManifest(dir: string): CafeManifest {
-  const path = join(dir, MANIFEST_FILE);
+/** Reads and checks `<dir>/model.json` (a folder path in Node, a URL in the browser). */
+export async function loadManifest(runtime: Runtime, dir: string): Promise<CafeManifest> {
+  const path = runtime.join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await runtime.read(path));
+  } catch (err) {
+    // The runtime's message already names the file (and, in a browser, the HTTP status).
+    throw new CafeError(`${(err as Error).message.split('\n')[0]}: not a cafe model folder; make one with \`cafe export --run RUN --out DIR\``);
+  }
+  return parseManifest(text, path);
+}
+
+/** Checks a model.json's text; `path` names it in errors. */
+export function parseManifest(text: string, path: string): CafeManifest {
   let m: CafeManifest;
   try {
-    m = JSON.parse(readFileSync(path, 'utf8'));
+    m = JSON.parse(text);
   } catch (err) {
     throw fileError(path, `not a cafe model folder (${(err as Error).message.split('\n')[0]}); make one with \`cafe export --run RUN --out DIR\``);
   }

@@ -1,6 +1,7 @@
 // getFeatures(): frozen-encoder features of a dataset, from the cache when there, computed (and cached) when not.
 // Training and the probe call this; `cafe features extract` is a thin CLI over it.
-import { preprocessHash, flipImage } from '../encoders/preprocess.js';
+import { flipImage } from '../encoders/preprocess.js';
+import { preprocessHash } from '../encoders/preprocess-node.js';
 import type { Encoder, RgbImage } from '../encoders/types.js';
 import type { Dataset, DatasetItem } from '../data/types.js';
 import { Progress } from '../util/progress.js';

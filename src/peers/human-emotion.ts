@@ -2,9 +2,9 @@
 // face_classification, trained on FER2013): 64 x 64 grayscale in, 7 softmax probabilities out. Preprocessing
 // follows human's src/gear/emotion.ts: bilinear resize of the 0..1 face crop, luma (0.2989, 0.587, 0.114),
 // then (gray - 0.5) * 2.
-import { join } from 'node:path';
 import type { RgbImage } from '../encoders/types.js';
-import { loadGraphModelFromDisk, packageDir, tfReady } from '../detect/tfjs.js';
+import { loadGraphModel } from '../runtime/tfjs.js';
+import type { Runtime } from '../runtime/types.js';
 import { HUMAN_EMOTION_LABELS, toExpressions } from './labels.js';
 
 export interface CropClassifier {
@@ -13,9 +13,10 @@ export interface CropClassifier {
   dispose(): void;
 }
 
-export async function createHumanEmotion(modelPath = join(packageDir('@vladmandic/human'), 'models', 'emotion.json')): Promise<CropClassifier> {
-  const tf = await tfReady();
-  const model = await loadGraphModelFromDisk(modelPath);
+/** `modelPath` defaults to emotion.json among the runtime's human models. */
+export async function createHumanEmotion(runtime: Runtime, modelPath = runtime.join(runtime.humanModels, 'emotion.json')): Promise<CropClassifier> {
+  const tf = await runtime.tf();
+  const model = await loadGraphModel(runtime, modelPath);
   const S = 64;
   return {
     async predict(crops) {

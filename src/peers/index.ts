@@ -4,6 +4,7 @@ import { invalidParameter } from '../errors.js';
 import type { RgbImage } from '../encoders/types.js';
 import { createFaceApi, type FaceApiPeer } from './faceapi.js';
 import { createHumanEmotion, type CropClassifier } from './human-emotion.js';
+import { nodeRuntime } from '../runtime/node.js';
 
 export { createFaceApi, type FaceApiPeer, type FaceApiFace, type FaceApiOptions } from './faceapi.js';
 export { createHumanEmotion, type CropClassifier } from './human-emotion.js';
@@ -33,7 +34,7 @@ export async function peerPredict(name: PeerName, image: Omit<RgbImage, 'channel
     case 'faceapi-crop':
       return (await (faceApi ??= createFaceApi()).then((p) => p.predictCrops([img])))[0];
     case 'human-emotion':
-      return (await (human ??= createHumanEmotion()).then((p) => p.predict([img])))[0];
+      return (await (human ??= createHumanEmotion(nodeRuntime)).then((p) => p.predict([img])))[0];
     default:
       throw invalidParameter('peer', PEER_NAMES.join(', '), name);
   }

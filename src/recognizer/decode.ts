@@ -1,42 +1,15 @@
-// Any recognizer input -> 8-bit RGB pixels, bounded in size. sharp normalises what photos come as (EXIF rotation,
-// CMYK, 16-bit, palette, gray, alpha) and shrinks huge images before detection: BlazeFace reads 256 x 256 anyway,
-// and a 50-megapixel decode at full size would cost ~150 MB per image for nothing.
+// Any recognizer input in Node -> 8-bit RGB pixels, bounded in size. sharp normalises what photos come as (EXIF
+// rotation, CMYK, 16-bit, palette, gray, alpha) and shrinks huge images before detection: BlazeFace reads 256 x 256
+// anyway, and a 50-megapixel decode at full size would cost ~150 MB per image for nothing.
 import sharp from 'sharp';
-import { fileError, invalidParameter } from '../errors.js';
+import { fileError } from '../errors.js';
 import type { RgbImage } from '../encoders/types.js';
+import { toRawImage, type CanvasLike, type Decoded, type ImageDataLike, type RawImage } from './pixels.js';
 
-/** Raw pixels: row-major, channels interleaved (1 gray, 3 RGB, 4 RGBA: alpha ignored). */
-export interface RawImage {
-  width: number;
-  height: number;
-  channels: 1 | 3 | 4;
-  data: Uint8Array | Uint8ClampedArray;
-}
+export type { CanvasLike, Decoded, ImageDataLike, RawImage } from './pixels.js';
 
-/** A browser ImageData ({width, height, data: RGBA}) or a canvas-like object with getContext('2d'). */
-export interface ImageDataLike {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
-export interface CanvasLike {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): ImageDataLike } | null;
-}
-
-/** A file path, encoded image bytes, raw pixels, or (in a browser) ImageData / a canvas. */
+/** A file path, encoded image bytes, raw pixels, ImageData or a canvas. */
 export type RecognizerInput = string | Uint8Array | RawImage | ImageDataLike | CanvasLike;
-
-export interface Decoded {
-  /** Pixels the models see (possibly downscaled). */
-  image: RgbImage;
-  /** Size of the input as given (after EXIF rotation). */
-  width: number;
-  height: number;
-  /** input pixels per decoded pixel (>= 1): results are scaled back by this. */
-  scale: number;
-}
 
 export function describeInput(input: RecognizerInput): string {
   if (typeof input === 'string') return input;
@@ -72,20 +45,7 @@ export async function decodeInput(input: RecognizerInput, maxSide: number): Prom
     // limitInputPixels: 50-megapixel photos are legitimate; the default cap (268 MP) stays as a decompression-bomb guard.
     return viaSharp(sharp(input, { failOn: 'error' }), name, maxSide);
   }
-  let raw: RawImage;
-  if ('getContext' in input && typeof input.getContext === 'function') {
-    const ctx = input.getContext('2d');
-    if (!ctx) throw invalidParameter('input', 'a canvas with a 2d context', input);
-    const d = ctx.getImageData(0, 0, input.width, input.height);
-    raw = { width: d.width, height: d.height, channels: 4, data: d.data };
-  } else {
-    const r = input as RawImage | ImageDataLike;
-    const channels = 'channels' in r ? r.channels : 4;
-    raw = { width: r.width, height: r.height, channels, data: r.data };
-  }
-  if (![1, 3, 4].includes(raw.channels) || !(raw.width >= 1) || !(raw.height >= 1) || raw.data.length !== raw.width * raw.height * raw.channels) {
-    throw invalidParameter('raw image', 'width x height x channels (1, 3 or 4) bytes', `${raw.width}x${raw.height}x${raw.channels} with ${raw.data.length} bytes`);
-  }
+  const raw = toRawImage(input);
   const data = raw.data instanceof Uint8Array ? raw.data : new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
   if (raw.channels === 3 && Math.max(raw.width, raw.height) <= maxSide) {
     return { image: { width: raw.width, height: raw.height, channels: 3, data }, width: raw.width, height: raw.height, scale: 1 };

@@ -1,16 +1,14 @@
 // A model folder (model.json + files) -> something that scores aligned face crops. Two kinds: a CAFE head over a
-// frozen encoder (onnxruntime), or the stand-in (human's emotion net, used until a trained CAFE model ships).
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
+// frozen encoder (onnxruntime), or the stand-in (human's emotion net, used until a trained CAFE model ships). The
+// folder is a path in Node and a URL in the browser: everything is read through the Runtime.
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { CafeError, fileError } from '../errors.js';
 import { NUM_CLASSES } from '../labels.js';
-import { createEncoder } from '../encoders/registry.js';
 import { preprocessImage } from '../encoders/preprocess.js';
 import type { Encoder, RgbImage } from '../encoders/types.js';
-import { readManifest, type CafeManifest } from '../export/manifest.js';
+import { loadManifest, type CafeManifest } from '../export/manifest.js';
 import { createHumanEmotion, type CropClassifier } from '../peers/human-emotion.js';
+import type { Runtime } from '../runtime/types.js';
 
 export interface ExpressionModel {
   manifest: CafeManifest;
@@ -19,22 +17,6 @@ export interface ExpressionModel {
   /** Probabilities (softmax, EXPRESSIONS order) per crop. */
   predict(crops: RgbImage[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
-}
-
-/** The package root (where package.json is), from src/recognizer or dist/src/recognizer. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-/** Shipped models, best first: the trained CAFE model when present, else the clearly-labelled stand-in. */
-export const SHIPPED_MODELS = ['cafe-ferplus', 'standin-human-emotion'];
-
-export function defaultModelDir(): string {
-  const root = join(packageRoot(), 'models');
-  for (const m of SHIPPED_MODELS) if (existsSync(join(root, m, 'model.json'))) return join(root, m);
-  throw fileError(root, `no shipped model (${SHIPPED_MODELS.join(', ')}); reinstall cafe-fer or pass --model DIR`);
 }
 
 export function softmaxRows(logits: Float32Array, n: number, k = NUM_CLASSES): Float32Array[] {
@@ -66,24 +48,26 @@ export interface ModelOptions {
   threads?: number;
 }
 
-export async function loadExpressionModel(dir: string = defaultModelDir(), opts: ModelOptions = {}): Promise<ExpressionModel> {
-  dir = resolve(dir);
-  const manifest = readManifest(dir);
+/** Loads a model folder (a path in Node, a URL in the browser). */
+export async function loadExpressionModel(dir: string, opts: ModelOptions, runtime: Runtime): Promise<ExpressionModel> {
+  const { ort } = runtime;
+  const manifest = await loadManifest(runtime, dir);
   if (manifest.kind === 'human-emotion') {
-    const net: CropClassifier = await createHumanEmotion();
+    const net: CropClassifier = await createHumanEmotion(runtime);
     return { manifest, dir, predict: (crops) => net.predict(crops), dispose: async () => net.dispose() };
   }
-  const headPath = join(dir, manifest.head!);
-  let head: ort.InferenceSession;
+  const headPath = runtime.join(dir, manifest.head!);
+  const headBytes = await runtime.read(headPath);
+  let head: InferenceSession;
   try {
-    head = await ort.InferenceSession.create(readFileSync(headPath), { graphOptimizationLevel: 'all', ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}) });
+    head = await ort.InferenceSession.create(headBytes, { graphOptimizationLevel: 'all', ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}) });
   } catch (err) {
     throw fileError(headPath, `onnxruntime cannot load the head (${(err as Error).message.split('\n')[0]})`);
   }
   const needsFeatures = head.inputNames.includes('features');
   const needsImage = head.inputNames.includes('image');
   // A 'baseline' export reads no encoder feature: do not pay for an encoder session then.
-  const encoder: Encoder | undefined = needsFeatures ? await createEncoder(manifest.encoderFile ? `onnx:${join(dir, manifest.encoderFile)}` : manifest.encoder!, { threads: opts.threads }) : undefined;
+  const encoder: Encoder | undefined = needsFeatures ? await runtime.encoder(manifest.encoderFile ? `onnx:${runtime.join(dir, manifest.encoderFile)}` : manifest.encoder!, { threads: opts.threads }) : undefined;
   if (encoder && encoder.dim !== manifest.featureDim) {
     await head.release();
     await encoder.dispose();
@@ -98,7 +82,7 @@ export async function loadExpressionModel(dir: string = defaultModelDir(), opts:
       const n = crops.length;
       if (n === 0) return [];
       if (manifest.colour === 'gray') crops = crops.map(toGray);
-      const feeds: Record<string, ort.Tensor> = {};
+      const feeds: Record<string, Tensor> = {};
       if (encoder) feeds.features = new ort.Tensor('float32', await encoder.encode(crops), [n, encoder.dim]);
       if (needsImage) {
         const image = new Float32Array(n * per);

@@ -4,7 +4,7 @@
 // the mask CNN only; the flip reaches both, because the mirrored image's feature is cached too.
 import { resolve } from 'node:path';
 import { createEncoder } from '../encoders/registry.js';
-import { preprocessHash } from '../encoders/preprocess.js';
+import { preprocessHash } from '../encoders/preprocess-node.js';
 import type { Encoder } from '../encoders/types.js';
 import { getFeatures } from '../features/extract.js';
 import { datasetRoot } from '../features/extract.js';

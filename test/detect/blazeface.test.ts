@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createFaceDetector, type FaceDetector } from '../../src/detect/blazeface.js';
+import { nodeRuntime } from '../../src/runtime/node.js';
 import { tfReady } from '../../src/detect/tfjs.js';
 import { decodeInput } from '../../src/recognizer/decode.js';
 import { CafeError } from '../../src/errors.js';
@@ -11,7 +12,7 @@ const DIR = '/work/shared/datasets/photos/faceapi-examples';
 const SKIP = existsSync(DIR) ? false : `shared datasets absent (${DIR}); see /work/shared/datasets/README.md`;
 let det: FaceDetector;
 before(async () => {
-  det = await createFaceDetector();
+  det = await createFaceDetector({}, nodeRuntime);
 });
 after(() => det?.dispose());
 
@@ -30,7 +31,7 @@ test('one face in each single-face expression photo, eyes inside the box, right 
 test('group photos: several faces, thresholds filter', { skip: SKIP }, async () => {
   const { image } = await decodeInput(`${DIR}/bbt4.jpg`, 1920);
   assert.equal((await det.detect(image)).length, 6);
-  const strict = await createFaceDetector({ minSize: 100 });
+  const strict = await createFaceDetector({ minSize: 100 }, nodeRuntime);
   try {
     const big = await strict.detect(image);
     assert.ok(big.length >= 1 && big.length < 6 && big.every((f) => f.box.width >= 100));
@@ -49,7 +50,7 @@ test('blank, tiny and gray images: no face, no tensor leak', async () => {
 });
 
 test('bad detector options are rejected', async () => {
-  await assert.rejects(createFaceDetector({ minScore: 2 }), CafeError);
-  await assert.rejects(createFaceDetector({ maxFaces: 0 }), CafeError);
-  await assert.rejects(createFaceDetector({ modelPath: '/nonexistent/blazeface.json' }), /not found/);
+  await assert.rejects(createFaceDetector({ minScore: 2 }, nodeRuntime), CafeError);
+  await assert.rejects(createFaceDetector({ maxFaces: 0 }, nodeRuntime), CafeError);
+  await assert.rejects(createFaceDetector({ modelPath: '/nonexistent/blazeface.json' }, nodeRuntime), /not found/);
 });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { createFaceres, defaultFaceresPath, FACERES_OUTPUT } from '../../src/encoders/faceres.js';
 import { FACERES_PRESET, flipImage, preprocessImage } from '../../src/encoders/preprocess.js';
 import { createEncoder } from '../../src/encoders/registry.js';
+import { nodeRuntime } from '../../src/runtime/node.js';
 import type { RgbImage } from '../../src/encoders/types.js';
 
 function face(seed: number, w = 48, h = 48): RgbImage {
@@ -13,7 +14,7 @@ function face(seed: number, w = 48, h = 48): RgbImage {
 }
 
 test('faceres: 1024-d, human preprocessing (0..255), same features as the tfjs graph', async () => {
-  const enc = await createFaceres({ batchSize: 2 });
+  const enc = await createFaceres({ batchSize: 2 }, nodeRuntime);
   try {
     assert.equal(enc.dim, 1024);
     assert.deepEqual(enc.preprocess, FACERES_PRESET);
@@ -31,7 +32,7 @@ test('faceres: 1024-d, human preprocessing (0..255), same features as the tfjs g
     // Reference: the original tfjs graph on the same input (NHWC), output node global_pooling/Mean.
     const tf = await import('@tensorflow/tfjs');
     await tf.setBackend('cpu');
-    const path = defaultFaceresPath();
+    const path = defaultFaceresPath(nodeRuntime);
     const json = JSON.parse(readFileSync(path, 'utf8'));
     const bin = readFileSync(path.replace(/\.json$/, '.bin'));
     const model = await tf.loadGraphModel(

@@ -8,11 +8,11 @@ import {
   FACERES_PRESET,
   flipImage,
   fromHfPreprocessor,
-  preprocessHash,
   preprocessImage,
   resizeGeometry,
   validatePreprocess,
 } from '../../src/encoders/preprocess.js';
+import { preprocessHash } from '../../src/encoders/preprocess-node.js';
 import type { PreprocessConfig, RgbImage } from '../../src/encoders/types.js';
 import { CLIP_HF_PREPROCESSOR } from './tiny-clip.js';
 

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { exportRun, maxAbsDiff, runHead } from '../../src/export/export-run.js';
-import { readManifest } from '../../src/export/manifest.js';
+import { loadManifest } from '../../src/export/manifest.js';
+import { nodeRuntime } from '../../src/runtime/node.js';
 
 const TOL = 1e-3;
 const D = 1024; // faceres
@@ -60,7 +61,7 @@ for (const v of VARIANTS) {
 
       const out = join(dir, 'model');
       const r = await exportRun(dir, out, { fp16: v.fp16 });
-      const m = readManifest(out);
+      const m = await loadManifest(nodeRuntime, out);
       assert.equal(m.featureDim, D);
       assert.equal(m.maskPreprocess!.size, S);
       assert.equal(m.colour, 'gray');

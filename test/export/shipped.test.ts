@@ -6,9 +6,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { parityInputs, readManifest, type CafeManifest } from '../../src/export/manifest.js';
+import { loadManifest, parityInputs, type CafeManifest } from '../../src/export/manifest.js';
+import { nodeRuntime } from '../../src/runtime/node.js';
 import { maxAbsDiff, runHead } from '../../src/export/export-run.js';
-import { packageRoot, SHIPPED_MODELS } from '../../src/recognizer/model.js';
+import { SHIPPED_MODELS } from '../../src/recognizer/shipped.js';
+import { packageRoot } from '../../src/util/package-root.js';
 
 const MODELS = join(packageRoot(), 'models');
 const CAFE = join(MODELS, 'cafe-ferplus');
@@ -32,15 +34,15 @@ function du(dir: string): number {
   }, 0);
 }
 
-test('models/: at most 25 MB, every shipped folder has a valid model.json', () => {
+test('models/: at most 25 MB, every shipped folder has a valid model.json', async () => {
   assert.ok(du(MODELS) <= BUDGET, `models/ is ${du(MODELS)} bytes`);
   const present = SHIPPED_MODELS.filter((m) => existsSync(join(MODELS, m, 'model.json')));
   assert.ok(present.length >= 1, 'no shipped model');
-  for (const m of present) readManifest(join(MODELS, m));
+  for (const m of present) await loadManifest(nodeRuntime, join(MODELS, m));
 });
 
 test('shipped CAFE model: head vs the training-core logits recorded at export (no libtorch needed)', { skip: existsSync(join(CAFE, 'model.json')) ? false : 'models/cafe-ferplus not exported yet (stand-in in use)' }, async (t) => {
-  const m = readManifest(CAFE);
+  const m = await loadManifest(nodeRuntime, CAFE);
   if (m.precision === 'fp16') assert.ok(m.parity!.fp16VsFp32 <= 1e-3, `fp16 vs fp32 ${m.parity!.fp16VsFp32}`);
   // Against the training core's logits recorded at export (seeded inputs): runs everywhere, no libtorch needed.
   assert.ok(m.reference, 'model.json has no training-core reference logits (export with libtorch present)');
@@ -55,7 +57,7 @@ test('shipped CAFE model: head vs the training-core logits recorded at export (n
 });
 
 test('shipped CAFE model: against the training core on the source run\'s weights', { skip: existsSync(join(CAFE, 'model.json')) ? false : 'models/cafe-ferplus not exported yet (stand-in in use)' }, async (t) => {
-  const m = readManifest(CAFE);
+  const m = await loadManifest(nodeRuntime, CAFE);
   const weights = m.source?.weights as string | undefined;
   const torch = await import('../../src/torch/index.js');
   if (!weights || !existsSync(weights) || !torch.nativeAvailable()) return t.skip('source run weights or libtorch absent: training-core parity not checked here');

@@ -48,7 +48,7 @@ export const featuresExtract: Command = {
       console.error(usage);
       return 2;
     }
-    const { loadPreprocess } = await import('../../encoders/preprocess.js');
+    const { loadPreprocess } = await import('../../encoders/preprocess-node.js');
     const encoder = await createEncoder(values.encoder, {
       batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
       threads: values.threads ? Number(values.threads) : undefined,

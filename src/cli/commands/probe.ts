@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { openDataset } from '../../data/index.js';
 import { createEncoder, DEFAULT_ENCODER } from '../../encoders/registry.js';
-import { loadPreprocess } from '../../encoders/preprocess.js';
+import { loadPreprocess } from '../../encoders/preprocess-node.js';
 import { labelledFeatures, type LabelledSet } from '../../features/labelled.js';
 import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';

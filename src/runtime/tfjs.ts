@@ -1,0 +1,50 @@
+// One TensorFlow.js runtime for the shipped tfjs models (blazeface, human's emotion net, face-api's nets), shared by
+// Node and the browser. Backend: tfjs-backend-wasm (tfjs-node cannot be installed everywhere, the pure-JS 'cpu'
+// backend is ~10x slower, and WebGL is not everywhere either). Graph models are read through the Runtime into memory
+// (tf.io.fromMemory): Node's fetch has no file:// support, and the browser reads them with fetch all the same.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { fileError } from '../errors.js';
+import { concatBytes } from '../util/bytes.js';
+import type { Runtime, Tf } from './types.js';
+
+let ready: Promise<Tf> | undefined;
+
+/**
+ * Initialises tfjs once per process/page on the wasm backend, with its .wasm files under `wasmDir` (a folder path or
+ * URL ending in '/'); falls back to 'cpu' if wasm cannot start. Later calls return the first initialisation.
+ */
+export function initTfjs(wasmDir: string | undefined, isNode: boolean): Promise<Tf> {
+  ready ??= (async () => {
+    // Quiet the "Hi there, looks like you are running TensorFlow.js in Node.js" banner about tfjs-node.
+    tf.env().set('IS_NODE', isNode);
+    tf.env().set('PROD', true);
+    try {
+      if (wasmDir) setWasmPaths(wasmDir);
+      if (!(await tf.setBackend('wasm'))) throw new Error('wasm backend refused');
+    } catch {
+      await tf.setBackend('cpu');
+    }
+    await tf.ready();
+    return tf;
+  })();
+  return ready;
+}
+
+/** Loads a tfjs graph model (model.json + its .bin shards) through the runtime (a file path or a URL). */
+export async function loadGraphModel(runtime: Runtime, modelJson: string): Promise<tf.GraphModel> {
+  await runtime.tf();
+  let json: { modelTopology: unknown; weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }> };
+  try {
+    json = JSON.parse(new TextDecoder().decode(await runtime.read(modelJson)));
+  } catch (err) {
+    throw fileError(modelJson, `cannot read tfjs model (${(err as Error).message}); reinstall the package that ships it`);
+  }
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const shards: Uint8Array[] = [];
+  for (const group of json.weightsManifest) {
+    specs.push(...group.weights);
+    for (const p of group.paths) shards.push(await runtime.read(runtime.join(runtime.dirname(modelJson), p)));
+  }
+  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs: specs, weightData: concatBytes(shards).buffer as ArrayBuffer }));
+}
