@@ -13,7 +13,7 @@ const NHWC_TO_NCHW_AXIS = [0, 2, 3, 1];
 
 function attrString(node: TfjsNode, key: string): string | undefined {
   const s = node.attr?.[key]?.s;
-  return s === undefined ? undefined : Buffer.from(s, 'base64').toString('utf8');
+  return s === undefined ? undefined : new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
 }
 
 function attrInts(node: TfjsNode, key: string): number[] | undefined {

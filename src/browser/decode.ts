@@ -1,0 +1,100 @@
+// Any recognizer input in a browser -> 8-bit RGB pixels, bounded in size. Encoded images (URL, Blob, bytes) are
+// decoded by the browser itself (createImageBitmap: EXIF orientation applied, every format the browser reads) and
+// shrunk while decoding when larger than maxSide; drawables (img, video, canvas, ImageBitmap) are drawn onto a
+// canvas; ImageData and raw pixels go through the same plain-TypeScript path as in Node (recognizer/pixels.ts).
+import { CafeError, fileError, invalidParameter } from '../errors.js';
+import { boundPixels, isCanvasLike, toRawImage, type CanvasLike, type Decoded, type ImageDataLike, type RawImage } from '../recognizer/pixels.js';
+
+/** Anything the browser can draw: HTMLImageElement, HTMLVideoElement, HTMLCanvasElement, ImageBitmap, OffscreenCanvas... */
+export type Drawable = CanvasImageSource;
+
+/** A URL, a Blob/File, encoded bytes, a drawable element, ImageData or raw pixels. */
+export type BrowserInput = string | Blob | ArrayBuffer | Uint8Array | Drawable | ImageDataLike | RawImage | CanvasLike;
+
+export function describeBrowserInput(input: BrowserInput): string {
+  if (typeof input === 'string') return input;
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return (input as File).name ?? `<${input.size}-byte ${input.type || 'blob'}>`;
+  if (input instanceof ArrayBuffer || input instanceof Uint8Array) return `<${input.byteLength}-byte buffer>`;
+  const d = input as { width?: number; height?: number; constructor?: { name?: string } };
+  return `<${d.constructor?.name ?? 'image'} ${d.width ?? '?'}x${d.height ?? '?'}>`;
+}
+
+function canvas(w: number, h: number): OffscreenCanvas | HTMLCanvasElement {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(w, h);
+  const c = document.createElement('canvas');
+  c.width = w;
+  c.height = h;
+  return c;
+}
+
+/** Draws `src` (natural size w x h) scaled to fit maxSide and reads its RGBA pixels back. */
+function drawBounded(src: Drawable, w: number, h: number, maxSide: number, name: string): Decoded {
+  if (!(w >= 1 && h >= 1)) throw fileError(name, 'image has no size (not loaded yet, or broken)');
+  const s = Math.max(1, Math.max(w, h) / maxSide);
+  const cw = Math.max(1, Math.round(w / s));
+  const ch = Math.max(1, Math.round(h / s));
+  const c = canvas(cw, ch);
+  const ctx = c.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+  if (!ctx) throw new CafeError('this browser gives no 2d canvas context: pass ImageData or raw pixels instead');
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  // Transparent pixels are read as black, as sharp's flatten does in Node.
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, cw, ch);
+  ctx.drawImage(src, 0, 0, cw, ch);
+  const d = ctx.getImageData(0, 0, cw, ch);
+  const px = boundPixels({ width: cw, height: ch, channels: 4, data: d.data }, maxSide);
+  return { image: px.image, width: w, height: h, scale: w / cw };
+}
+
+/** Natural size of a drawable. */
+function sizeOf(src: Drawable): { w: number; h: number } {
+  const e = src as { naturalWidth?: number; naturalHeight?: number; videoWidth?: number; videoHeight?: number; displayWidth?: number; displayHeight?: number; width?: number | SVGAnimatedLength; height?: number | SVGAnimatedLength };
+  if (e.naturalWidth) return { w: e.naturalWidth, h: e.naturalHeight! };
+  if (e.videoWidth) return { w: e.videoWidth, h: e.videoHeight! };
+  if (e.displayWidth) return { w: e.displayWidth, h: e.displayHeight! }; // VideoFrame
+  return { w: Number(e.width), h: Number(e.height) };
+}
+
+async function fromBlob(blob: Blob, name: string, maxSide: number): Promise<Decoded> {
+  if (blob.size === 0) throw fileError(name, 'empty file');
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
+  } catch (err) {
+    throw fileError(name, `cannot decode image (${(err as Error).message})`);
+  }
+  try {
+    return drawBounded(bitmap, bitmap.width, bitmap.height, maxSide, name);
+  } finally {
+    bitmap.close();
+  }
+}
+
+function isDrawable(input: unknown): input is Drawable {
+  const names = ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasElement', 'ImageBitmap', 'OffscreenCanvas', 'SVGImageElement', 'VideoFrame'];
+  return names.some((n) => typeof (globalThis as Record<string, unknown>)[n] === 'function' && input instanceof ((globalThis as Record<string, unknown>)[n] as new () => unknown));
+}
+
+/** Decodes and bounds a browser input; throws a CafeError naming the input for anything that is not a readable image. */
+export async function decodeBrowserInput(input: BrowserInput, maxSide: number): Promise<Decoded> {
+  const name = describeBrowserInput(input);
+  if (typeof input === 'string') {
+    let res: Response;
+    try {
+      res = await fetch(input);
+    } catch (err) {
+      throw fileError(name, `cannot fetch (${(err as Error).message})`);
+    }
+    if (!res.ok) throw fileError(name, `HTTP ${res.status}`);
+    return fromBlob(await res.blob(), name, maxSide);
+  }
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return fromBlob(input, name, maxSide);
+  if (input instanceof ArrayBuffer || input instanceof Uint8Array) return fromBlob(new Blob([input as BlobPart]), name, maxSide);
+  if (isDrawable(input)) {
+    const { w, h } = sizeOf(input);
+    return drawBounded(input, w, h, maxSide, name);
+  }
+  if (isCanvasLike(input) || (typeof input === 'object' && input !== null && 'data' in input)) return boundPixels(toRawImage(input as RawImage), maxSide);
+  throw invalidParameter('input', 'a URL, Blob, bytes, an image/video/canvas element, ImageBitmap, ImageData or raw pixels', input);
+}
