@@ -4,7 +4,7 @@
 // URL / Blob / <img> inputs (decoded by the browser) -> same faces and labels; bad inputs -> CafeErrors naming them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -71,11 +71,11 @@ before(async () => {
   const leaked = built.inputs.filter((i: string) => /(^|\/)(sharp|onnxruntime-node)\/|^node:|src\/runtime\/node\.ts/.test(i));
   assert.deepEqual(leaked, [], 'Node-only modules in the browser bundle');
   const { data, info } = await sharp(PHOTO).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  const run = await runPage<PageResult>(
-    { '/dist/': join(work, 'dist'), '/models/': join(ROOT, 'models'), '/human/': join(packageDir('@vladmandic/human'), 'models') },
-    { '/test.html': PAGE, '/photo.jpg': (await import('node:fs')).readFileSync(PHOTO), '/photo.rgba': data, '/photo.json': JSON.stringify({ width: info.width, height: info.height }) },
-    '/test.html',
-  );
+  const run = await runPage<PageResult>({
+    mounts: { '/dist/': join(work, 'dist'), '/models/': join(ROOT, 'models'), '/human/': join(packageDir('@vladmandic/human'), 'models') },
+    pages: { '/test.html': PAGE, '/photo.jpg': readFileSync(PHOTO), '/photo.rgba': data, '/photo.json': JSON.stringify({ width: info.width, height: info.height }) },
+    page: '/test.html',
+  });
   page = run.result;
   assert.ok(page.ok, `the page failed: ${page.error}\n${run.log.slice(-3000)}`);
 });

@@ -31,11 +31,25 @@ export interface PageRun<T> {
   log: string;
 }
 
+export interface PageSpec {
+  /** URL prefix -> folder served under it. */
+  mounts: Record<string, string>;
+  /** URL -> body served as is. */
+  pages: Record<string, string | Uint8Array>;
+  /** The URL opened. */
+  page: string;
+  /** Give up after this long (default 240 s). */
+  timeoutMs?: number;
+  /** Send COOP/COEP headers so the page is cross-origin isolated (SharedArrayBuffer: wasm threads). */
+  isolate?: boolean;
+}
+
 /**
- * Serves `mounts` (URL prefix -> folder) plus `pages` (URL -> body), opens `page` in headless Chromium and resolves
- * with the JSON the page POSTs to /result.
+ * Serves `mounts` plus `pages`, opens `page` in headless Chromium and resolves with the JSON the page POSTs to
+ * /result.
  */
-export async function runPage<T>(mounts: Record<string, string>, pages: Record<string, string | Uint8Array>, page: string, timeoutMs = 240_000): Promise<PageRun<T>> {
+export async function runPage<T>({ mounts, pages, page, timeoutMs = 240_000, isolate = false }: PageSpec): Promise<PageRun<T>> {
+  const extra: Record<string, string> = isolate ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   let resolveResult!: (v: T) => void;
   const posted = new Promise<T>((r) => (resolveResult = r));
   const server: Server = createServer((req, res) => {
@@ -50,7 +64,7 @@ export async function runPage<T>(mounts: Record<string, string>, pages: Record<s
       return;
     }
     if (pages[url] !== undefined) {
-      res.writeHead(200, { 'content-type': TYPES[extname(url)] ?? 'application/octet-stream' });
+      res.writeHead(200, { ...extra, 'content-type': TYPES[extname(url)] ?? 'application/octet-stream' });
       return void res.end(pages[url]);
     }
     const prefix = Object.keys(mounts).find((p) => url.startsWith(p));
@@ -59,7 +73,7 @@ export async function runPage<T>(mounts: Record<string, string>, pages: Record<s
       res.writeHead(404);
       return void res.end('not found');
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
+    res.writeHead(200, { ...extra, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
     if (req.method === 'HEAD') return void res.end();
     createReadStream(file).pipe(res);
   });
