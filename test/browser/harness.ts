@@ -1,11 +1,10 @@
 // Runs a page in headless Chromium against a local static server and returns what the page POSTs to /result.
 // Used by the browser test and bench/browser.ts. Chromium: $CHROMIUM, else /usr/bin/chromium (Debian's package).
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serveStatic } from '../../scripts/static-server.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const MISSING = `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM)`;
@@ -13,17 +12,6 @@ const MISSING = `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CH
 if (!existsSync(CHROMIUM) && process.env.CAFE_REQUIRE_BROWSER === '1') throw new Error(`CAFE_REQUIRE_BROWSER=1 but ${MISSING}`);
 /** A skip reason when Chromium is absent, else false. */
 export const NO_CHROMIUM = existsSync(CHROMIUM) ? false : MISSING;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.mjs': 'text/javascript',
-  '.js': 'text/javascript',
-  '.map': 'application/json',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.jpg': 'image/jpeg',
-  '.png': 'image/png',
-};
 
 export interface PageRun<T> {
   result: T;
@@ -49,36 +37,16 @@ export interface PageSpec {
  * /result.
  */
 export async function runPage<T>({ mounts, pages, page, timeoutMs = 240_000, isolate = false }: PageSpec): Promise<PageRun<T>> {
-  const extra: Record<string, string> = isolate ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   let resolveResult!: (v: T) => void;
   const posted = new Promise<T>((r) => (resolveResult = r));
-  const server: Server = createServer((req, res) => {
-    const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
-    if (req.method === 'POST' && url === '/result') {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        res.end('ok');
-        resolveResult(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      });
-      return;
-    }
-    if (pages[url] !== undefined) {
-      res.writeHead(200, { ...extra, 'content-type': TYPES[extname(url)] ?? 'application/octet-stream' });
-      return void res.end(pages[url]);
-    }
-    const prefix = Object.keys(mounts).find((p) => url.startsWith(p));
-    const file = prefix ? normalize(join(mounts[prefix], url.slice(prefix.length))) : undefined;
-    if (!file || !file.startsWith(normalize(mounts[prefix!]) + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404);
-      return void res.end('not found');
-    }
-    res.writeHead(200, { ...extra, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(file).pipe(res);
+  const { server, port } = await serveStatic({
+    mounts,
+    pages,
+    isolate,
+    onPost: (url, body) => {
+      if (url === '/result') resolveResult(JSON.parse(body.toString('utf8')));
+    },
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
   const profile = mkdtempSync(join(tmpdir(), 'cafe-chromium-'));
   // The flags Chromium needs on a machine with no outside network (no background fetches, no sandbox as root).
   const chrome = spawn(
