@@ -11,6 +11,7 @@
 import { invalidParameter } from '../errors.js';
 import type { OnnxGraph, OnnxNode, OnnxTensor } from '../encoders/onnx-writer.js';
 import { f32ToF16, type PlainTensor } from './safetensors-read.js';
+import { MOBILENETV2_SETTINGS } from '../models/mobilenetv2-arch.js';
 
 /** The run config's "model" section (see src/cafe/config.ts); only what the graph depends on. */
 export interface HeadModelConfig {
@@ -41,17 +42,20 @@ function must(w: Map<string, PlainTensor>, name: string): PlainTensor {
   return t;
 }
 
-/** Width d of the pooled ResNet feature: output channels of the last block's last conv. */
-function lastWidth(w: Map<string, PlainTensor>): number {
+/** Width d of the pooled backbone feature: output channels of the last conv. */
+function lastWidth(w: Map<string, PlainTensor>, backbone: HeadModelConfig['backbone']): number {
+  if (backbone === 'mobilenetv2') return must(w, `backbone.features.${MOBILENETV2_BLOCKS + 1}.0.weight`).shape[0];
   let n = 0;
   while (w.has(`backbone.layer4.${n + 1}.conv1.weight`)) n++;
   const c3 = w.get(`backbone.layer4.${n}.conv3.weight`);
   return (c3 ?? must(w, `backbone.layer4.${n}.conv2.weight`)).shape[0];
 }
 
+/** Inverted-residual blocks in MobileNetV2's features (1..17; features.0 is the stem, features.18 the last conv). */
+const MOBILENETV2_BLOCKS = MOBILENETV2_SETTINGS.reduce((a, s) => a + s[2], 0);
+
 /** Builds the ONNX graph from float32 weights and the model config. */
 export function buildHeadGraph(w: Map<string, PlainTensor>, m: HeadModelConfig, opts: HeadGraphOptions): OnnxGraph {
-  if (m.kind !== 'probe' && m.backbone === 'mobilenetv2') throw invalidParameter('model.backbone', "'resnet18' or 'resnet50' (the exporter has no MobileNetV2 yet)", m.backbone);
   const nodes: OnnxNode[] = [];
   const inits: OnnxTensor[] = [];
   const used = new Set<string>();
@@ -69,6 +73,10 @@ export function buildHeadGraph(w: Map<string, PlainTensor>, m: HeadModelConfig, 
     inits.push({ name, dims: [data.length], data });
     return name;
   };
+  const floatConst = (name: string, value: number): string => {
+    inits.push({ name, dims: [], data: Float32Array.from([value]) });
+    return name;
+  };
   let id = 0;
   const tmp = (hint: string) => `${hint}_${id++}`;
   const op = (type: string, inputs: string[], attrs?: OnnxNode['attrs'], out = tmp(type.toLowerCase())): string => {
@@ -76,10 +84,13 @@ export function buildHeadGraph(w: Map<string, PlainTensor>, m: HeadModelConfig, 
     return out;
   };
   const conv = (x: string, p: string, stride: number): string => {
-    const k = must(w, `${p}.weight`).shape[2];
+    const [out, inPerGroup, k] = must(w, `${p}.weight`).shape;
     const inputs = [x, init(`${p}.weight`)];
     if (w.has(`${p}.bias`)) inputs.push(init(`${p}.bias`, false));
-    return op('Conv', inputs, { kernel_shape: [k, k], strides: [stride, stride], pads: Array(4).fill((k - 1) / 2) });
+    // Depthwise convolutions (MobileNetV2) have one input channel per group.
+    const attrs: NonNullable<OnnxNode['attrs']> = { kernel_shape: [k, k], strides: [stride, stride], pads: Array(4).fill((k - 1) / 2) };
+    if (inPerGroup === 1 && out > 1) attrs.group = out;
+    return op('Conv', inputs, attrs);
   };
   const bn = (x: string, p: string): string =>
     op('BatchNormalization', [x, ...['weight', 'bias', 'running_mean', 'running_var'].map((s) => init(`${p}.${s}`, false))], { epsilon: { float: 1e-5 } });
@@ -119,12 +130,43 @@ export function buildHeadGraph(w: Map<string, PlainTensor>, m: HeadModelConfig, 
     return op('Flatten', [op('GlobalAveragePool', [y])], { axis: 1 });
   };
 
+  /** torchvision-layout MobileNetV2 features: [N, 1280] after global average pooling. ReLU6 = Clip(0, 6). */
+  const mobilenetv2 = (x: string, B: string): string => {
+    let six: [string, string] | undefined;
+    const relu6 = (z: string): string => {
+      six ??= [floatConst('relu6_lo', 0), floatConst('relu6_hi', 6)];
+      return op('Clip', [z, ...six]);
+    };
+    const convBn = (z: string, p: string, stride: number, act: boolean) => {
+      const y = bn(conv(z, `${p}.0`, stride), `${p}.1`);
+      return act ? relu6(y) : y;
+    };
+    let y = convBn(x, `${B}features.0`, 2, true);
+    let i = 1;
+    for (const [t, , n, s] of MOBILENETV2_SETTINGS) {
+      for (let r = 0; r < n; r++, i++) {
+        const p = `${B}features.${i}.conv`;
+        const stride = r === 0 ? s : 1;
+        // expand (1x1) when t != 1, depthwise 3x3, project (1x1, no activation), as torchvision numbers them.
+        let z = y;
+        let j = 0;
+        if (t !== 1) z = convBn(z, `${p}.${j++}`, 1, true);
+        z = convBn(z, `${p}.${j++}`, stride, true);
+        z = bn(conv(z, `${p}.${j}`, 1), `${p}.${j + 1}`);
+        const inC = must(w, `${p}.0.0.weight`).shape[t !== 1 ? 1 : 0];
+        y = stride === 1 && inC === must(w, `${p}.${j}.weight`).shape[0] ? op('Add', [y, z]) : z;
+      }
+    }
+    y = convBn(y, `${B}features.${i}`, 1, m.finalRelu);
+    return op('Flatten', [op('GlobalAveragePool', [y])], { axis: 1 });
+  };
+
   const D = opts.featureDim;
   let logitsFrom: string;
   if (m.kind === 'probe') logitsFrom = 'features';
   else {
-    const f = resnet('image', 'backbone.');
-    const d = lastWidth(w);
+    const f = m.backbone === 'mobilenetv2' ? mobilenetv2('image', 'backbone.') : resnet('image', 'backbone.');
+    const d = lastWidth(w, m.backbone);
     if (m.kind === 'baseline') logitsFrom = f;
     else if (m.kind === 'concat') logitsFrom = op('Concat', ['features', f], { axis: 1 });
     else {
@@ -145,7 +187,8 @@ export function buildHeadGraph(w: Map<string, PlainTensor>, m: HeadModelConfig, 
   gemm(logitsFrom, 'fc', 'logits');
   const classes = must(w, 'fc.weight').shape[0];
   const inputs: OnnxGraph['inputs'] = [];
-  if (m.kind !== 'probe') inputs.push({ name: 'image', shape: ['N', must(w, 'backbone.conv1.weight').shape[1], opts.imageSize, opts.imageSize] });
+  const stem = m.backbone === 'mobilenetv2' ? 'backbone.features.0.0.weight' : 'backbone.conv1.weight';
+  if (m.kind !== 'probe') inputs.push({ name: 'image', shape: ['N', must(w, stem).shape[1], opts.imageSize, opts.imageSize] });
   if (m.kind !== 'baseline') inputs.push({ name: 'features', shape: ['N', D] });
   return {
     name: 'cafe',

@@ -6,6 +6,7 @@ import * as ops from '../torch/ops.js';
 import { Layer } from '../torch/nn/module.js';
 import { BatchNorm2d, Conv2d, Dropout, Identity, Linear, Sequential } from '../torch/nn/layers.js';
 import { constant_, kaimingNormal_, normal_ } from '../torch/nn/init.js';
+import { MOBILENETV2_SETTINGS } from './mobilenetv2-arch.js';
 
 export interface MobileNetV2Config {
   /** Outputs of the classifier. Default 1000. */
@@ -47,10 +48,6 @@ class InvertedResidual extends Layer {
   }
 }
 
-// [expansion t, channels c, repeats n, stride s] (torchvision, width 1.0)
-const SETTINGS: Array<[number, number, number, number]> = [
-  [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
-];
 
 export class MobileNetV2 extends Layer {
   readonly featureDim = 1280;
@@ -61,7 +58,7 @@ export class MobileNetV2 extends Layer {
     const numClasses = c.numClasses ?? 1000;
     const blocks: Layer[] = [convBn(3, 32, 3, 2, 1, true)];
     let inp = 32;
-    for (const [t, ch, n, s] of SETTINGS) {
+    for (const [t, ch, n, s] of MOBILENETV2_SETTINGS) {
       for (let i = 0; i < n; i++) {
         blocks.push(new InvertedResidual(inp, ch, i === 0 ? s : 1, t));
         inp = ch;

@@ -25,6 +25,8 @@ const VARIANTS: Array<{ name: string; model: Variant; fp16: boolean }> = [
   { name: 'baseline', model: { ...BASE, kind: 'baseline' }, fp16: false },
   { name: 'probe', model: { ...BASE, kind: 'probe' }, fp16: false },
   { name: 'concat', model: { ...BASE, kind: 'concat' }, fp16: false },
+  { name: 'cafe MobileNetV2 projectF fp16', model: { ...BASE, backbone: 'mobilenetv2', dimMatch: 'projectF' }, fp16: true },
+  { name: 'baseline MobileNetV2, no final ReLU6', model: { ...BASE, kind: 'baseline', backbone: 'mobilenetv2', finalRelu: false }, fp16: false },
 ];
 
 async function libtorch(): Promise<typeof import('../../src/torch/index.js') | undefined> {
@@ -46,7 +48,7 @@ for (const v of VARIANTS) {
       for (const [k, p] of model.stateDict()) {
         if (k.endsWith('running_mean')) state.set(k, torch.randn(p.shape).mul(0.1));
         else if (k.endsWith('running_var')) state.set(k, torch.rand(p.shape).add(0.5));
-        else if (/bn\d\.weight$|downsample\.1\.weight$/.test(k)) state.set(k, torch.rand(p.shape).add(0.5));
+        else if (/bn\d\.weight$|downsample\.1\.weight$/.test(k) || (p.shape.length === 1 && k.endsWith('.weight') && k.includes('features.'))) state.set(k, torch.rand(p.shape).add(0.5));
         else state.set(k, p);
       }
       model.loadStateDict(state);
