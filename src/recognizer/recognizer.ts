@@ -9,7 +9,9 @@ import { defaultModelDir } from './shipped.js';
 export { DEFAULT_MAX_SIDE, type FaceExpression, type Recognition, type RecognizeOptions, type RecognizerOptions } from './core.js';
 export type { RecognizerInput } from './decode.js';
 
+/** A recognizer for Node inputs (paths, bytes, raw pixels, ImageData, canvases). */
 export type NodeRecognizer = Recognizer<RecognizerInput>;
+export type { NodeRecognizer as Recognizer };
 
 export async function createRecognizer(options: RecognizerOptions = {}): Promise<NodeRecognizer> {
   return assembleRecognizer(nodeRuntime, decodeInput, resolve(options.model ?? defaultModelDir()), options);

@@ -93,6 +93,6 @@ test('invalid optimiser arguments', () => {
 });
 test('non-tensor arguments to the native layer are TypeErrors', async () => {
   const n = torch.loadNative();
-  assert.throws(() => n.add({} as never, 1), TypeError);
+  assert.throws(() => (n.add as (...a: unknown[]) => unknown)({}, 1), TypeError);
   assert.throws(() => n.conv2d(torch.zeros([1, 1, 2, 2]).handle, torch.zeros([1, 1, 1, 1]).handle, null, [1] as never, 'x' as never, [1, 1], 1), TypeError);
 });

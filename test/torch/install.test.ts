@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 test('build script without libtorch: exit 0 and install instructions; exit 1 when CAFE_REQUIRE_NATIVE=1', () => {
-  const env = { ...process.env, LIBTORCH: '/nonexistent/libtorch' };
+  const env: NodeJS.ProcessEnv = { ...process.env, LIBTORCH: '/nonexistent/libtorch' };
   delete env.CAFE_REQUIRE_NATIVE;
   const r = spawnSync(process.execPath, ['scripts/build-native.mjs'], { cwd: root, env, encoding: 'utf8' });
   assert.equal(r.status, 0);
