@@ -59,8 +59,14 @@ export function createWebRuntime(options: WebRuntimeOptions, bundleDir?: string)
       return new Uint8Array(await res.arrayBuffer());
     },
     async exists(location) {
+      const url = absolute(location).href;
       try {
-        return (await get(absolute(location).href, { method: 'HEAD' })).ok;
+        const head = await get(url, { method: 'HEAD' });
+        // Some hosts refuse HEAD: ask with GET then (and drop the body).
+        if (head.status !== 405 && head.status !== 501) return head.ok;
+        const res = await get(url);
+        await res.body?.cancel();
+        return res.ok;
       } catch {
         return false;
       }
