@@ -32,7 +32,8 @@ export async function buildBrowser({ out = outDir, minified = minify } = {}) {
     platform: 'browser',
     target: 'es2022',
     minify: minified,
-    sourcemap: true,
+    // A map of the minified bundle would be 5x its size; an unminified build (--no-minify) carries one for debugging.
+    sourcemap: !minified,
     metafile: true,
     logLevel: 'warning',
     legalComments: 'linked',
