@@ -2,13 +2,13 @@
 // layout used by transformers.js (Xenova/clip-vit-base-patch32):
 //   <dir>/onnx/vision_model.onnx   input pixel_values [N, 3, 224, 224], output image_embeds [N, 512]
 //   <dir>/preprocessor_config.json (optional; CLIPImageProcessor settings)
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileError, invalidParameter, missingModel } from '../errors.js';
+import { invalidParameter, missingModel } from '../errors.js';
 import { createOnnxEncoder } from './onnx-encoder.js';
 import { nodeRuntime } from '../runtime/node.js';
 import { CAFE_PRESET, CLIP_PRESET, fromHfPreprocessor } from './preprocess.js';
-import { loadPreprocess } from './preprocess-node.js';
+import { loadPreprocess, readJsonFile } from './preprocess-node.js';
 import { hashFiles } from './weights.js';
 import type { Encoder, EncoderOptions, PreprocessConfig } from './types.js';
 
@@ -35,13 +35,7 @@ function clipPreprocess(dir: string, preset: string): PreprocessConfig {
   if (preset !== 'clip') return loadPreprocess(preset);
   const hf = join(dir, 'preprocessor_config.json');
   if (!existsSync(hf)) return { ...CLIP_PRESET };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(hf, 'utf8'));
-  } catch (err) {
-    throw fileError(hf, `invalid JSON: ${(err as Error).message}`);
-  }
-  return fromHfPreprocessor(raw, hf);
+  return fromHfPreprocessor(readJsonFile(hf), hf);
 }
 
 export async function createClip(opts: ClipOptions = {}): Promise<Encoder> {

@@ -10,13 +10,16 @@ import type { PreprocessConfig } from './types.js';
 export function loadPreprocess(pathOrPreset: string): PreprocessConfig {
   if (PRESETS[pathOrPreset]) return { ...PRESETS[pathOrPreset] };
   if (!existsSync(pathOrPreset)) throw invalidParameter('preprocessing', `a preset (${Object.keys(PRESETS).join(', ')}) or an existing JSON file`, pathOrPreset);
-  let raw: unknown;
+  return validatePreprocess(readJsonFile(pathOrPreset), pathOrPreset);
+}
+
+/** A JSON file's content; a CafeError naming the file when it is not JSON. */
+export function readJsonFile(path: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(pathOrPreset, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw fileError(pathOrPreset, `invalid JSON: ${(err as Error).message}`);
+    throw fileError(path, `invalid JSON: ${(err as Error).message}`);
   }
-  return validatePreprocess(raw, pathOrPreset);
 }
 
 /** Short hash of the config, canonicalised: part of every cache key. */
