@@ -4,7 +4,7 @@
 // (tf.io.fromMemory): Node's fetch has no file:// support, and the browser reads them with fetch all the same.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { fileError } from '../errors.js';
+import { readTfjsModelFiles } from '../encoders/tfjs-graph.js';
 import { concatBytes } from '../util/bytes.js';
 import type { Runtime, Tf } from './types.js';
 
@@ -34,17 +34,7 @@ export function initTfjs(wasmDir: string | undefined, isNode: boolean): Promise<
 /** Loads a tfjs graph model (model.json + its .bin shards) through the runtime (a file path or a URL). */
 export async function loadGraphModel(runtime: Runtime, modelJson: string): Promise<tf.GraphModel> {
   await runtime.tf();
-  let json: { modelTopology: unknown; weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }> };
-  try {
-    json = JSON.parse(new TextDecoder().decode(await runtime.read(modelJson)));
-  } catch (err) {
-    throw fileError(modelJson, `cannot read tfjs model (${(err as Error).message}); reinstall the package that ships it`);
-  }
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const shards: Uint8Array[] = [];
-  for (const group of json.weightsManifest) {
-    specs.push(...group.weights);
-    for (const p of group.paths) shards.push(await runtime.read(runtime.join(runtime.dirname(modelJson), p)));
-  }
-  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs: specs, weightData: concatBytes(shards).buffer as ArrayBuffer }));
+  const { json, shards } = await readTfjsModelFiles(runtime, modelJson);
+  const groups = (json.weightsManifest ?? []) as Array<{ weights: tf.io.WeightsManifestEntry[] }>;
+  return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs: groups.flatMap((g) => g.weights), weightData: concatBytes(shards.flat()).buffer as ArrayBuffer }));
 }
