@@ -75,6 +75,7 @@ export function createWebRuntime(options: WebRuntimeOptions, bundleDir?: string)
     dirname: (location) => new URL('.', absolute(location)).href,
     tf: () => initTfjs(tfjsWasm ? folder(absolute(tfjsWasm).href) : undefined, false),
     humanModels: options.humanModels,
+    humanModelsHint: "serve the models/ folder of @vladmandic/human at the humanModels URL",
     threads: undefined,
     // Nothing is cached in the browser: the location is identity enough.
     weightsHash: async (locations) => locations.join('|'),

@@ -72,7 +72,7 @@ export async function createFaceDetector(options: DetectorOptions, runtime: Runt
   const o = { ...DEFAULT_DETECTOR_OPTIONS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   checkOptions(o);
   const modelPath = options.modelPath ?? defaultBlazefacePath(runtime);
-  if (!(await runtime.exists(modelPath))) throw missingModel('face detector model (blazeface.json + blazeface.bin)', modelPath, runtime.name === 'web' ? "serve the models/ folder of @vladmandic/human at the humanModels URL" : 'npm install @vladmandic/human (it ships models/blazeface.json)');
+  if (!(await runtime.exists(modelPath))) throw missingModel('face detector model (blazeface.json + blazeface.bin)', modelPath, runtime.humanModelsHint);
   const tf = await runtime.tf();
   const model = await loadGraphModel(runtime, modelPath);
   const S = (model.inputs[0].shape?.[1] ?? 256) > 0 ? model.inputs[0].shape![1] : 256;

@@ -37,11 +37,8 @@ export function faceresOnnx(graph: TfjsGraph): Uint8Array {
 export async function createFaceres(opts: FaceresOptions, runtime: Runtime): Promise<Encoder> {
   const modelPath = opts.modelPath ?? defaultFaceresPath(runtime);
   const binPath = modelPath.replace(/\.json$/, '.bin');
-  const how = runtime.name === 'web'
-    ? "serve the models/ folder of @vladmandic/human (faceres.json, faceres.bin) at the humanModels URL"
-    : 'npm install @vladmandic/human (it ships models/faceres.json and faceres.bin)';
-  if (!(await runtime.exists(modelPath))) throw missingModel('faceres model (faceres.json + faceres.bin)', modelPath, how);
-  if (!(await runtime.exists(binPath))) throw missingModel('faceres weights', binPath, 'the faceres.bin that @vladmandic/human ships beside faceres.json');
+  if (!(await runtime.exists(modelPath))) throw missingModel('faceres model (faceres.json + faceres.bin)', modelPath, runtime.humanModelsHint);
+  if (!(await runtime.exists(binPath))) throw missingModel('faceres weights', binPath, runtime.humanModelsHint);
   const graph = await loadTfjsGraph(runtime, modelPath);
   const sidecarPath = modelPath.replace(/\.json$/, '.preprocess.json');
   const preprocess = opts.preprocess ?? ((await runtime.exists(sidecarPath)) ? validatePreprocess(await readJson(runtime, sidecarPath, 'preprocessing'), sidecarPath) : { ...FACERES_PRESET });

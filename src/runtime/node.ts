@@ -32,6 +32,7 @@ export const nodeRuntime: Runtime = {
   get humanModels() {
     return (humanModels ??= join(packageDir('@vladmandic/human'), 'models'));
   },
+  humanModelsHint: 'npm install @vladmandic/human (it ships them in its models/ folder)',
   threads: availableParallelism(),
   weightsHash: hashFiles,
   encoder: (spec, opts) => createEncoder(spec, opts),

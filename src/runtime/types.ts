@@ -27,6 +27,8 @@ export interface Runtime {
   tf(): Promise<Tf>;
   /** Folder (path or URL) of @vladmandic/human's models: the detector, the faceres encoder, the stand-in emotion net. */
   readonly humanModels: string;
+  /** What to do when a file is missing from humanModels (for missingModel errors). */
+  readonly humanModelsHint: string;
   /** onnxruntime intra-op threads when the caller sets none (undefined: onnxruntime's own choice). */
   readonly threads?: number;
   /** An encoder by registry name ('faceres', 'onnx:LOCATION', and in Node also 'clip-vit-b32[:DIR]'). */
