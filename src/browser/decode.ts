@@ -76,19 +76,13 @@ function isDrawable(input: unknown): input is Drawable {
   return names.some((n) => typeof (globalThis as Record<string, unknown>)[n] === 'function' && input instanceof ((globalThis as Record<string, unknown>)[n] as new () => unknown));
 }
 
-/** Decodes and bounds a browser input; throws a CafeError naming the input for anything that is not a readable image. */
-export async function decodeBrowserInput(input: BrowserInput, maxSide: number): Promise<Decoded> {
+/**
+ * Decodes and bounds a browser input; throws a CafeError naming the input for anything that is not a readable image.
+ * URLs are fetched with `read` (the Runtime's: its fetch, its errors), like every other file the recognizer reads.
+ */
+export async function decodeBrowserInput(input: BrowserInput, maxSide: number, read: (url: string) => Promise<Uint8Array>): Promise<Decoded> {
   const name = describeBrowserInput(input);
-  if (typeof input === 'string') {
-    let res: Response;
-    try {
-      res = await fetch(input);
-    } catch (err) {
-      throw fileError(name, `cannot fetch (${(err as Error).message})`);
-    }
-    if (!res.ok) throw fileError(name, `HTTP ${res.status}`);
-    return fromBlob(await res.blob(), name, maxSide);
-  }
+  if (typeof input === 'string') return fromBlob(new Blob([(await read(input)) as BlobPart]), name, maxSide);
   if (typeof Blob !== 'undefined' && input instanceof Blob) return fromBlob(input, name, maxSide);
   if (input instanceof ArrayBuffer || input instanceof Uint8Array) return fromBlob(new Blob([input as BlobPart]), name, maxSide);
   if (isDrawable(input)) {

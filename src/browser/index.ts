@@ -35,5 +35,5 @@ function bundleDir(): string | undefined {
 export async function createRecognizer(options: BrowserRecognizerOptions): Promise<BrowserRecognizer> {
   if (typeof options?.model !== 'string' || !options.model) throw new CafeError(`Expected a folder URL for model but received ${String(options?.model)}`);
   const runtime = createWebRuntime(options, bundleDir());
-  return assembleRecognizer(runtime, decodeBrowserInput, options.model, options);
+  return assembleRecognizer(runtime, (input: BrowserInput, maxSide) => decodeBrowserInput(input, maxSide, runtime.read), options.model, options);
 }
