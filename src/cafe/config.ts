@@ -100,7 +100,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     erase: 0.5,
     noise: 0.5,
   },
-  encoder: { name: 'faceres', allowPartial: false },
+  encoder: { name: 'faceres', cacheDir: undefined, allowPartial: false }, // cacheDir undefined: defaultCacheDir() (listed so it can be overridden)
   model: { kind: 'cafe', backbone: 'resnet18', dimMatch: 'pool', finalRelu: true, maskActivation: 'sigmoid' },
   loss: { lambda: 1.5, beta: 5, groups: 7, dropPerGroup: 10 },
   optim: { epochs: 60, batchSize: 32, lr: 2e-4, weightDecay: 1e-4, gamma: 0.9 },

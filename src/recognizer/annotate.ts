@@ -1,6 +1,6 @@
 // Draws faces onto a copy of the photo: box, eye/nose/mouth points and "label 87%" above the box. The overlay is an
 // SVG composited by sharp (librsvg), so no canvas dependency; the output is written atomically.
-import { renameSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import sharp from 'sharp';
 import type { Recognition } from './recognizer.js';
 
@@ -25,11 +25,18 @@ export function overlaySvg(r: Recognition): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${r.width}" height="${r.height}">${parts.join('')}</svg>`;
 }
 
+let seq = 0;
+
 /** Writes `input` with the faces of `r` drawn on it to `out` (format from the extension; JPEG for .jpg). */
 export async function writeAnnotated(input: string | Uint8Array, r: Recognition, out: string): Promise<void> {
-  const tmp = `${out}.tmp-${process.pid}`;
+  const tmp = `${out}.tmp-${process.pid}-${seq++}`;
   const base = sharp(input).rotate().flatten({ background: '#000' }).toColourspace('srgb');
   const img = r.faces.length ? base.composite([{ input: Buffer.from(overlaySvg(r)), top: 0, left: 0 }]) : base;
-  await img.toFormat(out.toLowerCase().endsWith('.png') ? 'png' : 'jpeg').toFile(tmp);
-  renameSync(tmp, out);
+  try {
+    await img.toFormat(out.toLowerCase().endsWith('.png') ? 'png' : 'jpeg').toFile(tmp);
+    renameSync(tmp, out);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

@@ -3,6 +3,7 @@
 // path parts; expanded here so quoting them works the same on every shell).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
+import { packageDir } from '../detect/tfjs.js';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif', '.avif', '.heic', '.heif'];
 
@@ -69,4 +70,16 @@ export function expandInputs(args: string[]): ExpandedInputs {
     else missing.push(a);
   }
   return { files: [...new Set(files)], missing };
+}
+
+/**
+ * The sample photos every install has: the six group photos that @vladmandic/face-api (MIT, a dependency) ships in
+ * its npm package under demo/. They give `cafe predict --samples` (the README's first command) something to run on
+ * before the user has photos or datasets of their own.
+ */
+export function samplePhotos(): string[] {
+  const dir = join(packageDir('@vladmandic/face-api'), 'demo');
+  const files = existsSync(dir) ? readdirSync(dir).filter((n) => /^sample\d+\.jpg$/.test(n)).sort().map((n) => join(dir, n)) : [];
+  if (files.length === 0) throw new Error(`no sample photos in ${dir} (they ship with @vladmandic/face-api); run npm install, or pass your own photos`);
+  return files;
 }

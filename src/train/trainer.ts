@@ -88,11 +88,11 @@ function flipBatch(b: Batch, size: number, flipped: Uint8Array): void {
 }
 
 /**
- * The fixed random subset of labelled items (limit 0 = all), then the items `keep` accepts (have features). The draw
- * is over all labelled items, so it does not depend on how much of the feature cache is filled: a run resumed after
- * the cache grew keeps its images (it did not, before: the draw was over cached items only).
+ * The fixed random subset of labelled items (limit 0 = all). The draw is over all labelled items, so it does not
+ * depend on how much of the feature cache is filled: a run resumed after the cache grew keeps its images. It comes
+ * before the features are loaded, so a quick run (`data.trainLimit=400`) encodes its 400 images, not the split.
  */
-function subset(ds: Dataset, keep: (id: string) => boolean, limit: number, seed: number): Dataset {
+function draw(ds: Dataset, limit: number, seed: number): Dataset {
   let items = ds.items.filter((it) => it.label !== undefined);
   if (limit > 0 && items.length > limit) {
     const idx = Int32Array.from({ length: items.length }, (_, i) => i);
@@ -100,7 +100,12 @@ function subset(ds: Dataset, keep: (id: string) => boolean, limit: number, seed:
     const chosen = Array.from(idx.subarray(0, limit)).sort((a, b) => a - b);
     items = chosen.map((i) => items[i]);
   }
-  return { ...ds, items: items.filter((it) => keep(it.id)) };
+  return { ...ds, items };
+}
+
+/** The items of `ds` that have a cached feature (all of them when the model needs none). */
+function withFeatures(ds: Dataset, table: FeatureTable | undefined): Dataset {
+  return table ? { ...ds, items: ds.items.filter((it) => table.row.has(it.id)) } : ds;
 }
 
 function stateWithPrefix(prefix: string, m: Map<string, Tensor>): Map<string, Tensor> {
@@ -128,15 +133,17 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   // Data: datasets, cached features, loaders over the items that have both.
   const rawTrain = opts.datasets?.train ?? (await openDataset(absoluteSpec(cfg.data.train)));
   const rawValid = opts.datasets?.valid ?? (await openDataset(absoluteSpec(cfg.data.valid)));
+  const drawnTrain = draw(rawTrain, cfg.data.trainLimit, cfg.seed);
+  const drawnValid = draw(rawValid, cfg.data.validLimit, cfg.seed);
   const needsF = cfg.model.kind !== 'baseline';
   let trainF: FeatureTable | undefined;
   let validF: FeatureTable | undefined;
   if (needsF) {
-    trainF = opts.features?.train ?? (await loadFeatureTable(cfg.encoder.name, rawTrain, { flip: cfg.data.flip > 0, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show }));
-    validF = opts.features?.valid ?? (await loadFeatureTable(cfg.encoder.name, rawValid, { flip: false, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show }));
+    trainF = opts.features?.train ?? (await loadFeatureTable(cfg.encoder.name, drawnTrain, { flip: cfg.data.flip > 0, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show }));
+    validF = opts.features?.valid ?? (await loadFeatureTable(cfg.encoder.name, drawnValid, { flip: false, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show }));
   }
-  const trainSet = subset(rawTrain, (id) => !trainF || trainF.row.has(id), cfg.data.trainLimit, cfg.seed);
-  const validSet = subset(rawValid, (id) => !validF || validF.row.has(id), cfg.data.validLimit, cfg.seed);
+  const trainSet = withFeatures(drawnTrain, trainF);
+  const validSet = withFeatures(drawnValid, validF);
   log(`train: ${trainSet.items.length} of ${rawTrain.items.length} items; valid: ${validSet.items.length} of ${rawValid.items.length}`);
   const image = { size: cfg.data.imageSize, margin: cfg.data.margin };
   const cache = opts.imageCacheDir ? { dir: opts.imageCacheDir } : undefined;

@@ -12,6 +12,8 @@ import type { FeatureTable } from '../../src/train/features.js';
 import { EXPRESSIONS } from '../../src/labels.js';
 import { Rng } from '../../src/data/rng.js';
 import { loadRunModel } from '../../src/eval/evaluate.js';
+import { EntryStore } from '../../src/features/store.js';
+import { readdirSync, statSync } from 'node:fs';
 
 const D = 512;
 
@@ -81,6 +83,18 @@ test('same seed, same metrics; an interrupted and resumed run ends where an unin
   const extended = await runSmall(c, join(work, 'x'));
   assert.deepEqual(strip(extended.epochs), strip(a.epochs));
   await assert.rejects(runSmall(short, join(work, 'x')), /extend it, not shorten it/);
+});
+
+test('data.trainLimit / validLimit: only the drawn items are encoded (real faceres encoder, real feature cache)', async () => {
+  const big = { train: generated(60, 5, 'bt'), valid: generated(30, 6, 'bv') };
+  const cache = join(work, 'features');
+  const c = resolveConfig({ name: 'gen', threads: 1, data: { imageSize: 32, train: 'x', valid: 'y' }, encoder: { name: 'faceres', allowPartial: false, cacheDir: cache } }, ['optim.batchSize=4', 'optim.epochs=1', 'data.trainLimit=8', 'data.validLimit=7', 'data.flip=0.5']);
+  const r = await train(c, join(work, 'limit'), { progress: false, datasets: { train: big.train.ds, valid: big.valid.ds }, imageCacheDir: join(work, 'img') });
+  assert.equal(r.epochs.length, 1);
+  // One cache entry per dataset; each holds exactly the drawn items (8 train with their flips, 7 valid), not 60 / 30.
+  const entries = readdirSync(join(cache, 'faceres')).map((n) => join(cache, 'faceres', n)).filter((p) => statSync(p).isDirectory());
+  const counts = entries.map((dir) => [EntryStore.open(dir, 'orig', 1024).rows.size, EntryStore.open(dir, 'flip', 1024).rows.size]);
+  assert.deepEqual(counts.sort((a, b) => b[0] - a[0]), [[8, 8], [7, 0]]);
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));

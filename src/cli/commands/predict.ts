@@ -5,21 +5,25 @@ import type { Command } from '../command.js';
 import { EXPRESSIONS } from '../../labels.js';
 import { Progress } from '../../util/progress.js';
 import { createRecognizer, DEFAULT_MAX_SIDE, type Recognition } from '../../recognizer/recognizer.js';
-import { expandInputs } from '../../recognizer/files.js';
+import { expandInputs, samplePhotos } from '../../recognizer/files.js';
 import { writeAnnotated } from '../../recognizer/annotate.js';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../detect/blazeface.js';
+import { EXIT_INTERRUPTED, EXIT_STDOUT_CLOSED, watchStop } from '../stop.js';
 
 const usage = `Usage: cafe predict <files|dirs|globs>... [options]
+       cafe predict --samples [options]
 
 Finds every face in each photo, aligns it and scores the 7 expressions (${EXPRESSIONS.join(', ')}).
 Runs on onnxruntime and tfjs-wasm only: no libtorch needed. One output row per face on stdout; progress and the
 summary (files without a face, files that failed) on stderr. Exit code 0 when every file was read, 1 otherwise
-(a photo without a face is not a failure).
+(a photo without a face is not a failure). When stdout closes early (\`| head\`) the run stops after the current file,
+leaves no temp files and exits ${EXIT_STDOUT_CLOSED}; after Ctrl-C (SIGINT/SIGTERM) likewise with ${EXIT_INTERRUPTED}.
 
 Options:
   --model DIR        model folder (model.json); default: the shipped model (see MODEL_CARD.md)
   --format F         json (JSON lines, default) or csv
   --annotate DIR     write a copy of each photo with boxes and labels into DIR
+  --samples          predict on the sample photos shipped with the face-api dependency (no photos of your own needed)
   --crops            inputs are already face crops: skip detection and alignment
   --min-score X      detection score threshold (default ${DEFAULT_DETECTOR_OPTIONS.minScore})
   --min-size N       smallest face side in pixels (default ${DEFAULT_DETECTOR_OPTIONS.minSize})
@@ -58,6 +62,7 @@ export const predict: Command = {
         format: { type: 'string', default: 'json' },
         annotate: { type: 'string' },
         crops: { type: 'boolean', default: false },
+        samples: { type: 'boolean', default: false },
         'min-score': { type: 'string' },
         'min-size': { type: 'string' },
         'max-side': { type: 'string' },
@@ -65,6 +70,7 @@ export const predict: Command = {
       },
     });
     const format = values.format as 'json' | 'csv';
+    if (values.samples) positionals.push(...samplePhotos());
     if (positionals.length === 0 || (format !== 'json' && format !== 'csv')) {
       console.error(usage);
       return 2;
@@ -78,7 +84,8 @@ export const predict: Command = {
     });
     if (!values.quiet) console.error(`model: ${fer.model.manifest.name} (${fer.model.dir})${fer.model.manifest.description ? `: ${fer.model.manifest.description}` : ''}`);
     if (values.annotate) mkdirSync(values.annotate, { recursive: true });
-    const out = (s: string) => process.stdout.write(s + '\n');
+    const stop = watchStop();
+    const out = (s: string) => stop.writeLine(s);
     if (format === 'csv') out(CSV_HEADER);
     const noFace: string[] = [];
     const failed: Array<{ file: string; error: string }> = missing.map((file) => ({ file, error: 'no such file, or no image in it' }));
@@ -86,7 +93,9 @@ export const predict: Command = {
     const progress = new Progress(files.length, 'predict', { silent: values.quiet || files.length < 2 });
     const t0 = performance.now();
     const usedNames = new Set<string>();
+    let done = 0;
     for (const file of files) {
+      if (stop.reason) break;
       try {
         const r = await fer.recognize(file, { detect: !values.crops });
         for (const line of rows(file, r, format)) out(line);
@@ -102,10 +111,17 @@ export const predict: Command = {
       } catch (err) {
         failed.push({ file, error: (err as Error).message });
       }
+      done++;
       progress.tick(1, `${faces} faces`);
     }
     progress.done(`${faces} faces`);
     await fer.dispose();
+    stop.dispose();
+    if (stop.reason) {
+      const why = stop.reason === 'stdout-closed' ? 'stdout closed' : 'interrupted';
+      console.error(`${why} after ${done} of ${files.length} files: stopped (exit ${stop.exitCode})`);
+      return stop.exitCode;
+    }
     const secs = (performance.now() - t0) / 1000;
     console.error(`${files.length} files, ${faces} faces, ${noFace.length} without a face, ${failed.length} failed (${(files.length / Math.max(secs, 1e-9)).toFixed(2)} photos/s)`);
     if (noFace.length) console.error(`no face:\n${noFace.map((f) => `  ${f}`).join('\n')}`);
