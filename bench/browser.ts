@@ -4,7 +4,8 @@
 // Reports photos/s for each, per-photo agreement (faces found, top label of every face, max probability difference)
 // and accuracy on the frames (largest face per frame; no face = wrong). Browser runs: 1 thread, and 2 threads on a
 // cross-origin-isolated page (wasm threads need SharedArrayBuffer).
-// Run: node --import tsx bench/browser.ts [--out bench/results/browser]
+// Run: node --import tsx bench/browser.ts [--out bench/results/browser] [--model DIR] [--datasets DIR]
+// (datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,14 +15,16 @@ import { createRecognizer, type Recognition } from '../src/recognizer/index.js';
 import { packageDir } from '../src/detect/tfjs.js';
 import { packageRoot } from '../src/util/package-root.js';
 import { writeAtomic } from '../src/util/atomic.js';
+import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
 import { buildBrowser } from '../scripts/build-browser.mjs';
 import { NO_CHROMIUM, runPage } from '../test/browser/harness.js';
 
 const args = process.argv.slice(2);
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : 'bench/results/browser';
-const DATA = '/work/shared/datasets/photos';
+const ROOT = datasetsRoot(args.includes('--datasets') ? args[args.indexOf('--datasets') + 1] : undefined);
+const DATA = join(ROOT, 'photos');
 if (!existsSync(DATA) || NO_CHROMIUM) {
-  console.error(`skipped: ${!existsSync(DATA) ? `${DATA} is absent` : NO_CHROMIUM}`);
+  console.error(`skipped: ${!existsSync(DATA) ? `photos is absent; ${datasetsHint(ROOT)}` : NO_CHROMIUM}`);
   process.exit(0);
 }
 const CLASS: Record<string, Expression> = { Angry: 'anger', Disgust: 'disgust', Fear: 'fear', Happy: 'happiness', Neutral: 'neutral', Sad: 'sadness', Surprise: 'surprise' };

@@ -2,7 +2,8 @@
 // the same targets as `cafe eval` with the same scoring (src/eval/metrics: 7-way argmax; CK+48 over its 6 classes).
 // Crops are fed as the datasets ship them (both nets resize internally); the items scored are the ones cafe eval
 // scores (SFEW Val's all-black images are left out by both).
-//   node --import tsx bench/cafe-peers.ts [--out-dir bench/results/cafe] [--limit N]
+//   node --import tsx bench/cafe-peers.ts [--out-dir bench/results/cafe] [--limit N] [--datasets DIR]
+// (datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 // Writes <out-dir>/peer-<name>.{json,md} and confusion PNGs; bench/cafe-table.ts turns them into rows.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,14 +20,15 @@ import type { RgbImage } from '../src/encoders/types.js';
 import { loadTargetCrops } from './helpers/target-crops.js';
 import { Progress } from '../src/util/progress.js';
 import { writeAtomic } from '../src/util/atomic.js';
+import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
 
-const { values } = parseArgs({ options: { 'out-dir': { type: 'string', default: 'bench/results/cafe' }, limit: { type: 'string', default: '0' } } });
-const D = '/work/shared/datasets';
+const { values } = parseArgs({ options: { 'out-dir': { type: 'string', default: 'bench/results/cafe' }, limit: { type: 'string', default: '0' }, datasets: { type: 'string' } } });
+const D = datasetsRoot(values.datasets);
 if (!existsSync(D)) {
-  console.error(`skipped: ${D} is absent`);
+  console.error(`skipped: ${datasetsHint(D)}`);
   process.exit(0);
 }
-const TARGETS = [`ferplus:${D}/ferplus:test:mode=majority`, `sfew:${D}/sfew2:val`, `ckplus:${D}/ckplus48`];
+const TARGETS = [`ferplus:${join(D, 'ferplus')}:test:mode=majority`, `sfew:${join(D, 'sfew2')}:val`, `ckplus:${join(D, 'ckplus48')}`];
 const LIMIT = Number(values.limit);
 
 const faceapi = await createFaceApi();

@@ -1,7 +1,8 @@
 // Loader throughput: images/s delivered for FERPlus at 112x112 with training augmentation, cold cache (decode + resize
 // + write the cache, then one epoch) and warm cache (one epoch from the cache).
-// Run: node --import tsx bench/data-loader.ts [--spec ferplus:../shared/datasets/ferplus:train] [--size 112]
-//      [--batch 64] [--epochs 2]
+// Run: node --import tsx bench/data-loader.ts [--spec SPEC | --datasets DIR] [--size 112] [--batch 64] [--epochs 2]
+// Default spec ferplus:<datasets>/ferplus:train; datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets
+// beside the repository.
 // Writes bench/results/data-loader.{json,md}.
 import { execSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
@@ -10,15 +11,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDataset } from '../src/data/index.js';
 import { DataLoader } from '../src/data/loader.js';
+import { datasetsRoot } from '../src/util/datasets.js';
 
 const { values } = parseArgs({
   options: {
-    spec: { type: 'string', default: 'ferplus:../shared/datasets/ferplus:train' },
+    spec: { type: 'string' },
+    datasets: { type: 'string' },
     size: { type: 'string', default: '112' },
     batch: { type: 'string', default: '64' },
     epochs: { type: 'string', default: '2' },
   },
 });
+const spec = values.spec ?? `ferplus:${join(datasetsRoot(values.datasets), 'ferplus')}:train`;
 const size = Number(values.size);
 const batchSize = Number(values.batch);
 const warmEpochs = Number(values.epochs);
@@ -36,7 +40,7 @@ const loadBefore = loadavg()[0];
 const cacheDir = await mkdtemp(join(tmpdir(), 'cafe-bench-cache-'));
 try {
   const tOpen = performance.now();
-  const dataset = await openDataset(values.spec!);
+  const dataset = await openDataset(spec);
   const openSeconds = (performance.now() - tOpen) / 1000;
   const opts = { normalization, image: { size }, batchSize, augment: true, seed: 0, cache: { dir: cacheDir } } as const;
 
@@ -56,7 +60,7 @@ try {
 
   const commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
   const result = {
-    command: `node --import tsx bench/data-loader.ts --spec ${values.spec} --size ${size} --batch ${batchSize} --epochs ${warmEpochs}`,
+    command: `node --import tsx bench/data-loader.ts${values.spec ? ` --spec ${values.spec}` : ''}${values.datasets ? ` --datasets ${values.datasets}` : ''} --size ${size} --batch ${batchSize} --epochs ${warmEpochs}`,
     commit,
     date: new Date().toISOString(),
     machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? '?', node: process.version, uvThreadpool: process.env.UV_THREADPOOL_SIZE ?? '4 (default)', loadAverage1m: { before: +loadBefore.toFixed(2), after: +loadavg()[0].toFixed(2) } },

@@ -1,6 +1,7 @@
 // Feature-cache timing: the full FERPlus / SFEW 2.0 / CK+48 extraction with faceres (first run, from the summary
 // that `cafe features extract --json` printed) next to a second extraction of the same data, timed here.
-// Run: node --import tsx bench/encoders-extract.ts [--first first-run.json] [--datasets /work/shared/datasets]
+// Run: node --import tsx bench/encoders-extract.ts [--first first-run.json] [--datasets DIR]
+// (datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -9,25 +10,26 @@ import { openDataset } from '../src/data/index.js';
 import { createEncoder } from '../src/encoders/registry.js';
 import { getFeatures } from '../src/features/extract.js';
 import { defaultCacheDir } from '../src/features/store.js';
+import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const root = arg('datasets') ?? '/work/shared/datasets';
+const root = datasetsRoot(arg('datasets'));
 const specs = [
-  `ferplus:${root}/ferplus:train`,
-  `ferplus:${root}/ferplus:valid`,
-  `ferplus:${root}/ferplus:test`,
-  `sfew:${root}/sfew2:train`,
-  `sfew:${root}/sfew2:val`,
-  `ckplus:${root}/ckplus48`,
+  `ferplus:${join(root, 'ferplus')}:train`,
+  `ferplus:${join(root, 'ferplus')}:valid`,
+  `ferplus:${join(root, 'ferplus')}:test`,
+  `sfew:${join(root, 'sfew2')}:train`,
+  `sfew:${join(root, 'sfew2')}:val`,
+  `ckplus:${join(root, 'ckplus48')}`,
 ];
 
 async function main() {
   if (!existsSync(root)) {
-    console.error(`datasets not found at ${root}: nothing to time (pass --datasets DIR)`);
+    console.error(`nothing to time: ${datasetsHint(root)}`);
     process.exit(0);
   }
   const first = arg('first') ? (JSON.parse(readFileSync(arg('first')!, 'utf8')) as Array<{ spec: string; items: number; computed: number; cached: number; skipped: number; seconds: number }>) : [];

@@ -3,6 +3,8 @@
 // features. Complements the seeded-random check recorded in model.json (random images are not faces: each check
 // covers inputs the other does not).
 //   node --import tsx bench/export-parity.ts --run runs/cpu-full-cafe --model models/cafe-ferplus [--n 512] [--out bench/results/export-parity]
+//     [--spec SPEC | --datasets DIR]   (default spec ferplus:<datasets>/ferplus:test:mode=majority; datasets: --datasets,
+//     else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,15 +21,17 @@ import { nodeRuntime } from '../src/runtime/node.js';
 import { runHead } from '../src/export/export-run.js';
 import { argmaxRows } from '../src/eval/metrics.js';
 import { writeAtomic } from '../src/util/atomic.js';
+import { datasetsRoot } from '../src/util/datasets.js';
 
-const { values } = parseArgs({ options: { run: { type: 'string' }, model: { type: 'string' }, n: { type: 'string', default: '512' }, out: { type: 'string', default: 'bench/results/export-parity' }, spec: { type: 'string', default: 'ferplus:/work/shared/datasets/ferplus:test:mode=majority' } } });
+const { values } = parseArgs({ options: { run: { type: 'string' }, model: { type: 'string' }, n: { type: 'string', default: '512' }, out: { type: 'string', default: 'bench/results/export-parity' }, spec: { type: 'string' }, datasets: { type: 'string' } } });
+const spec = values.spec ?? `ferplus:${join(datasetsRoot(values.datasets), 'ferplus')}:test:mode=majority`;
 if (!values.run || !values.model) throw new Error('usage: --run RUN --model MODEL_DIR');
 const N = Number(values.n);
 const { cfg, model } = loadRunModel(values.run, 'best');
 model.eval();
 const manifest = await loadManifest(nodeRuntime, values.model);
 const session = await ort.InferenceSession.create(readFileSync(join(values.model, manifest.head!)));
-const ds0 = await openDataset(absoluteSpec(values.spec!));
+const ds0 = await openDataset(absoluteSpec(spec));
 const ds = { ...ds0, items: ds0.items.filter((it) => it.label !== undefined).slice(0, N) };
 const feats = model.usesFeature ? await loadFeatureTable(cfg.encoder.name, ds, { flip: false, progress: false }) : undefined;
 const S = cfg.data.imageSize;
@@ -55,7 +59,7 @@ await disposeEncoders();
 model.dispose();
 const commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
 const command = `node --import tsx bench/export-parity.ts ${process.argv.slice(2).join(' ')}`;
-const result = { command, commit, date: new Date().toISOString(), run: values.run, model: values.model, precision: manifest.precision, spec: values.spec, images: n, maxAbsLogitDiff: maxDiff, meanAbsLogitDiff: sumDiff / count, maxAbsLogit: maxLogit, top1Agreement: agree / n, exportTime: manifest.parity };
+const result = { command, commit, date: new Date().toISOString(), run: values.run, model: values.model, precision: manifest.precision, spec, images: n, maxAbsLogitDiff: maxDiff, meanAbsLogitDiff: sumDiff / count, maxAbsLogit: maxLogit, top1Agreement: agree / n, exportTime: manifest.parity };
 writeAtomic(`${values.out}.json`, JSON.stringify(result, null, 2) + '\n');
 writeAtomic(`${values.out}.md`, [
   '# Export parity on real inputs', '',

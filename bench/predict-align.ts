@@ -1,19 +1,23 @@
 // Calibrates the canonical face frame: where BlazeFace puts the eyes in FER+ crops (the shipped model's training
 // images), so that live aligned crops are framed like what the model learned from. Medians over the first 300 FER+
 // test images (upscaled by the decoder to the detector's input; 48 px faces are found at minSize 0).
-// Run: node --import tsx bench/predict-align.ts [--out bench/results/predict-align]
+// Run: node --import tsx bench/predict-align.ts [--out bench/results/predict-align] [--datasets DIR]
+// (datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createFaceDetector } from '../src/detect/blazeface.js';
 import { nodeRuntime } from '../src/runtime/node.js';
 import { decodeRgb } from '../src/data/image.js';
 import { writeAtomic } from '../src/util/atomic.js';
+import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
 
 const args = process.argv.slice(2);
 const OUT = args.includes('--out') ? args[args.indexOf('--out') + 1] : 'bench/results/predict-align';
-const dir = '/work/shared/datasets/ferplus/FER2013Test/';
+const ROOT = datasetsRoot(args.includes('--datasets') ? args[args.indexOf('--datasets') + 1] : undefined);
+const dir = join(ROOT, 'ferplus', 'FER2013Test');
 if (!existsSync(dir)) {
-  console.error(`skipped: ${dir} is absent`);
+  console.error(`skipped: ferplus/FER2013Test is absent; ${datasetsHint(ROOT)}`);
   process.exit(0);
 }
 const det = await createFaceDetector({ minScore: 0.5, minSize: 0, retryPadded: false }, nodeRuntime);
@@ -23,7 +27,7 @@ const ds: number[] = [];
 const xs: number[] = [];
 let miss = 0;
 for (const f of files) {
-  const img = { ...(await decodeRgb({ kind: 'file', path: dir + f })), channels: 3 as const };
+  const img = { ...(await decodeRgb({ kind: 'file', path: join(dir, f) })), channels: 3 as const };
   const faces = await det.detect(img);
   if (!faces.length) {
     miss++;

@@ -1,22 +1,25 @@
 // The README's main command, checked: every face in the face-api example photos, and whether each of the seven
 // single-face expression photos gets the label its file name says.
-// Run: node --import tsx bench/predict-examples.ts [--model DIR] [--out bench/results/predict-examples]
+// Run: node --import tsx bench/predict-examples.ts [--model DIR] [--out bench/results/predict-examples] [--datasets DIR]
+// (datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { createRecognizer } from '../src/recognizer/recognizer.js';
 import { expandInputs } from '../src/recognizer/files.js';
 import { writeAtomic } from '../src/util/atomic.js';
+import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const DIR = '/work/shared/datasets/photos/faceapi-examples';
+const ROOT = datasetsRoot(opt('datasets'));
+const DIR = join(ROOT, 'photos', 'faceapi-examples');
 const OUT = opt('out') ?? 'bench/results/predict-examples';
 if (!existsSync(DIR)) {
-  console.error(`skipped: ${DIR} is absent`);
+  console.error(`skipped: photos/faceapi-examples is absent; ${datasetsHint(ROOT)}`);
   process.exit(0);
 }
 const EXPECTED: Record<string, string> = { angry: 'anger', disgusted: 'disgust', fearful: 'fear', happy: 'happiness', neutral: 'neutral', sad: 'sadness', surprised: 'surprise' };

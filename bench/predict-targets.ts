@@ -1,11 +1,12 @@
 // A deployable model (model folder, as `cafe predict` loads it) and the peers, on the aligned-crop targets:
 // FER+ test, SFEW 2.0 Val, CK+48 (all of it; no neutral there: 7-way argmax, predicting neutral counts as wrong).
 // Crops are scored as the datasets ship them (no detection), like the training engineer's eval.
-// Run: node --import tsx bench/predict-targets.ts [--model DIR] [--out bench/results/predict-targets] [--limit N]
+// Run: node --import tsx bench/predict-targets.ts [--model DIR] [--out bench/results/predict-targets] [--limit N] [--datasets DIR]
+// (datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { argmaxRows, score } from '../src/eval/metrics.js';
 import { loadTargetCrops } from './helpers/target-crops.js';
 import { loadExpressionModel } from '../src/recognizer/model.js';
@@ -15,22 +16,23 @@ import { createHumanEmotion } from '../src/peers/human-emotion.js';
 import { nodeRuntime } from '../src/runtime/node.js';
 import type { RgbImage } from '../src/encoders/types.js';
 import { writeAtomic } from '../src/util/atomic.js';
+import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const ROOT = '/work/shared/datasets';
+const ROOT = datasetsRoot(opt('datasets'));
 const OUT = opt('out') ?? 'bench/results/predict-targets';
 const LIMIT = Number(opt('limit') ?? 0);
 const TARGETS = [
-  { name: 'FER+ test', spec: `ferplus:${ROOT}/ferplus:test` },
-  { name: 'SFEW 2.0 Val', spec: `sfew:${ROOT}/sfew2/Val` },
-  { name: 'CK+48', spec: `ckplus:${ROOT}/ckplus48` },
+  { name: 'FER+ test', spec: `ferplus:${join(ROOT, 'ferplus')}:test` },
+  { name: 'SFEW 2.0 Val', spec: `sfew:${join(ROOT, 'sfew2', 'Val')}` },
+  { name: 'CK+48', spec: `ckplus:${join(ROOT, 'ckplus48')}` },
 ];
 if (!existsSync(ROOT)) {
-  console.error(`skipped: ${ROOT} is absent`);
+  console.error(`skipped: ${datasetsHint(ROOT)}`);
   process.exit(0);
 }
 

@@ -5,7 +5,8 @@
 //   face-api    @vladmandic/face-api detectAllFaces().withFaceExpressions() on the same frames, as shipped
 // plus the peers' expression nets on the official crops. Per frame the largest detected face is scored; a frame
 // with no face counts as wrong. Timing: decode + detect + classify per photo, warm (one untimed photo first), interleaved.
-// Run: node --import tsx bench/predict.ts [--model DIR] [--out bench/results/predict]
+// Run: node --import tsx bench/predict.ts [--model DIR] [--out bench/results/predict] [--datasets DIR]
+// (datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -17,17 +18,18 @@ import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
 import { nodeRuntime } from '../src/runtime/node.js';
 import { writeAtomic } from '../src/util/atomic.js';
+import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const ROOT = '/work/shared/datasets';
+const ROOT = datasetsRoot(opt('datasets'));
 const FRAMES = join(ROOT, 'photos/sfew-frames');
 const OUT = opt('out') ?? 'bench/results/predict';
 if (!existsSync(FRAMES)) {
-  console.error(`skipped: ${FRAMES} is absent (see ${ROOT}/README.md)`);
+  console.error(`skipped: photos/sfew-frames is absent; ${datasetsHint(ROOT)}`);
   process.exit(0);
 }
 const CLASS: Record<string, Expression> = { Angry: 'anger', Disgust: 'disgust', Fear: 'fear', Happy: 'happiness', Neutral: 'neutral', Sad: 'sadness', Surprise: 'surprise' };
@@ -116,7 +118,7 @@ const pct = (x: number) => (100 * x).toFixed(1);
 const md = [
   `# Photo -> expression on raw SFEW frames`, '',
   `\`${command}\` at \`${commit}\`${dirty ? ' (uncommitted changes)' : ''}, ${result.date}, ${result.machine}, load average ${result.loadAverage.join(' ')} (a shared machine: absolute speeds are pessimistic; the two pipelines ran interleaved frame by frame in one process).`, '',
-  `Model: **${modelName}**. ${items.length} frames (720x576) from ${FRAMES}, 15 per class; the largest detected face per frame is scored, a frame without a face counts as wrong. The official aligned crops exist for ${withCrop.length} of the frames (all in sfew2/Train).`, '',
+  `Model: **${modelName}**. ${items.length} frames (720x576) from photos/sfew-frames in ${ROOT}, 15 per class; the largest detected face per frame is scored, a frame without a face counts as wrong. The official aligned crops exist for ${withCrop.length} of the frames (all in sfew2/Train).`, '',
   '| pipeline | input | n | faces found | accuracy | balanced acc. | photos/s |', '|---|---|---:|---:|---:|---:|---:|',
   ...rows.map((r) => `| ${r.name} | ${r.what} | ${r.n} | ${r.detected} | ${pct(r.accuracy)}% | ${pct(r.balancedAccuracy)}% | ${r.photosPerSecond ? r.photosPerSecond.toFixed(2) : ''} |`),
   '',

@@ -3,6 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import { datasetsRoot } from '../../src/util/datasets.js';
 
 export function tempDir(prefix = 'cafe-data-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -35,4 +36,5 @@ export async function writeImage(path: string, opts: { w?: number; h?: number; c
   await out.toFile(path);
 }
 
-export const SHARED = new URL('../../../shared/datasets/', import.meta.url).pathname;
+/** The shared datasets folder: $CAFE_DATASETS, else ../shared/datasets beside the repository (src/util/datasets.ts). */
+export const SHARED = datasetsRoot();

@@ -2,14 +2,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createFaceDetector, type FaceDetector } from '../../src/detect/blazeface.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
 import { tfReady } from '../../src/detect/tfjs.js';
 import { decodeInput } from '../../src/recognizer/decode.js';
+import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 import { CafeError } from '../../src/errors.js';
 
-const DIR = '/work/shared/datasets/photos/faceapi-examples';
-const SKIP = existsSync(DIR) ? false : `shared datasets absent (${DIR}); see /work/shared/datasets/README.md`;
+const DIR = join(datasetsRoot(), 'photos', 'faceapi-examples');
+const SKIP = existsSync(DIR) ? false : datasetsHint();
 let det: FaceDetector;
 before(async () => {
   det = await createFaceDetector({}, nodeRuntime);
@@ -18,7 +20,7 @@ after(() => det?.dispose());
 
 test('one face in each single-face expression photo, eyes inside the box, right eye on the image left', { skip: SKIP }, async () => {
   for (const f of ['angry', 'disgusted', 'fearful', 'happy', 'neutral', 'sad', 'surprised']) {
-    const { image } = await decodeInput(`${DIR}/${f}.jpg`, 1920);
+    const { image } = await decodeInput(join(DIR, `${f}.jpg`), 1920);
     const faces = await det.detect(image);
     assert.equal(faces.length, 1, f);
     const [r, l] = faces[0].landmarks;
@@ -29,7 +31,7 @@ test('one face in each single-face expression photo, eyes inside the box, right 
 });
 
 test('group photos: several faces, thresholds filter', { skip: SKIP }, async () => {
-  const { image } = await decodeInput(`${DIR}/bbt4.jpg`, 1920);
+  const { image } = await decodeInput(join(DIR, 'bbt4.jpg'), 1920);
   assert.equal((await det.detect(image)).length, 6);
   const strict = await createFaceDetector({ minSize: 100 }, nodeRuntime);
   try {

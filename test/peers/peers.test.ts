@@ -3,13 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXPRESSIONS } from '../../src/labels.js';
 import { FACEAPI_LABELS, HUMAN_EMOTION_LABELS, peerPredict, toExpressions } from '../../src/peers/index.js';
 import { tfReady } from '../../src/detect/tfjs.js';
 import { decodeInput } from '../../src/recognizer/decode.js';
+import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 
-const DIR = '/work/shared/datasets/photos/faceapi-examples';
-const SKIP = existsSync(DIR) ? false : `shared datasets absent (${DIR}); see /work/shared/datasets/README.md`;
+const DIR = join(datasetsRoot(), 'photos', 'faceapi-examples');
+const SKIP = existsSync(DIR) ? false : datasetsHint();
 
 test('label maps: every peer class lands on its cafe expression', () => {
   const one = (labels: readonly string[], l: string) => toExpressions(labels, labels.map((x) => (x === l ? 1 : 0)));
@@ -36,7 +38,7 @@ test('crop peers: 7 probabilities summing to 1, no tfjs tensor leak', async () =
 });
 
 test('face-api whole-photo pipeline: expression photos, no face on a blank image', { skip: SKIP }, async () => {
-  const { image } = await decodeInput(`${DIR}/happy.jpg`, 1920);
+  const { image } = await decodeInput(join(DIR, 'happy.jpg'), 1920);
   const probs = (await peerPredict('faceapi', image))!;
   assert.equal(EXPRESSIONS[probs.indexOf(Math.max(...probs))], 'happiness');
   assert.equal(await peerPredict('faceapi', { width: 200, height: 200, channels: 3, data: new Uint8Array(120000).fill(128) }), null);

@@ -12,9 +12,10 @@ import { decodeInput } from '../../src/recognizer/decode.js';
 import { createRecognizer, type Recognizer } from '../../src/recognizer/recognizer.js';
 import { CafeError } from '../../src/errors.js';
 import { tfReady } from '../../src/detect/tfjs.js';
+import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 
-const FACE = '/work/shared/datasets/photos/faceapi-examples/happy.jpg';
-const NO_DATA = `shared datasets absent (${FACE}); see /work/shared/datasets/README.md`;
+const FACE = join(datasetsRoot(), 'photos', 'faceapi-examples', 'happy.jpg');
+const NO_DATA = datasetsHint();
 let dir: string;
 let fer: Recognizer;
 const noise = (w: number, h: number, c: number) => Buffer.from(Array.from({ length: w * h * c }, (_, i) => (i * 2654435761) >>> 24));

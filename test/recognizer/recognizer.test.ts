@@ -9,9 +9,10 @@ import { createRecognizer } from '../../src/recognizer/recognizer.js';
 import { exportRun } from '../../src/export/export-run.js';
 import { EXPRESSIONS } from '../../src/labels.js';
 import { CafeError } from '../../src/errors.js';
+import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 
-const FACE = '/work/shared/datasets/photos/faceapi-examples/happy.jpg';
-const SKIP = existsSync(FACE) ? false : `shared datasets absent (${FACE}); see /work/shared/datasets/README.md`;
+const FACE = join(datasetsRoot(), 'photos', 'faceapi-examples', 'happy.jpg');
+const SKIP = existsSync(FACE) ? false : datasetsHint();
 
 /** A safetensors file of float32 tensors, written by hand (the format is a JSON header + raw bytes). */
 function writeSafetensors(path: string, tensors: Record<string, { shape: number[]; data: Float32Array }>): void {
