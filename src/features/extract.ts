@@ -6,6 +6,7 @@ import type { Encoder, RgbImage } from '../encoders/types.js';
 import type { Dataset, DatasetItem } from '../data/types.js';
 import { Progress } from '../util/progress.js';
 import { parseSpec } from '../data/spec.js';
+import { resolve as resolvePath } from 'node:path';
 import { decodeItem } from './decode.js';
 import { defaultCacheDir, entryDir, EntryStore, itemSignature, writeMeta, type Located, type View } from './store.js';
 
@@ -42,11 +43,14 @@ export interface Features {
   cacheEntry: string;
 }
 
-/** 'ferplus:/data/ferplus:test:mode=plurality' -> 'ferplus:/data/ferplus'. */
+/**
+ * 'ferplus:/data/ferplus:test:mode=plurality' -> 'ferplus:/data/ferplus'. The path is made absolute: the cache is
+ * keyed by it, and `cafe features extract --data ferplus:../data/ferplus` must fill the entry `cafe train` reads.
+ */
 export function datasetRoot(spec: string): string {
   try {
     const p = parseSpec(spec);
-    return `${p.adapter}:${p.path}`;
+    return `${p.adapter}:${resolvePath(p.path)}`;
   } catch {
     return spec; // hand-built datasets in tests may use free-form specs
   }

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
-import { getFeatures } from '../../src/features/extract.js';
+import { datasetRoot, getFeatures } from '../../src/features/extract.js';
 import { CAFE_PRESET, CLIP_PRESET } from '../../src/encoders/preprocess.js';
 import type { Encoder, EncoderInput, RgbImage } from '../../src/encoders/types.js';
 import type { Dataset, DatasetItem } from '../../src/data/types.js';
@@ -177,4 +177,11 @@ test('an aborted extraction keeps whole shards and the next call resumes where i
   assert.equal(f2.stats.interrupted, false);
   assert.ok(!existsSync(join(entry, 'orig-zzz.f32.tmp-1-1')));
   assert.ok(readdirSync(entry).every((n) => !n.includes('.tmp-')));
+});
+
+test('datasetRoot: one cache key whether the spec path is relative or absolute, whatever the split or label mode', () => {
+  const abs = resolve('../data/ferplus');
+  assert.equal(datasetRoot('ferplus:../data/ferplus:train:mode=majority'), `ferplus:${abs}`);
+  assert.equal(datasetRoot(`ferplus:${abs}:test`), `ferplus:${abs}`);
+  assert.equal(datasetRoot('generated:t'), datasetRoot('generated:t'));
 });
