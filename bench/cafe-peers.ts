@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPRESSIONS } from '../src/labels.js';
-import { absoluteSpec } from '../src/train/features.js';
+import { absoluteSpec } from '../src/features/table.js';
 import { argmaxRows, score } from '../src/eval/metrics.js';
 import { reportMarkdown, writeConfusionPng, type TargetReport } from '../src/eval/report.js';
 import { createFaceApi } from '../src/peers/faceapi.js';

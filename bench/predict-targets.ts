@@ -14,6 +14,7 @@ import { defaultModelDir } from '../src/recognizer/shipped.js';
 import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
 import { nodeRuntime } from '../src/runtime/node.js';
+import { createEncoder } from '../src/encoders/registry.js';
 import type { RgbImage } from '../src/encoders/types.js';
 import { writeAtomic } from '../src/util/atomic.js';
 import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
@@ -36,7 +37,7 @@ if (!existsSync(ROOT)) {
   process.exit(0);
 }
 
-const model = await loadExpressionModel(resolve(opt('model') ?? defaultModelDir()), {}, nodeRuntime);
+const model = await loadExpressionModel(resolve(opt('model') ?? defaultModelDir()), {}, nodeRuntime, createEncoder);
 const faceapi = await createFaceApi();
 const human = await createHumanEmotion(nodeRuntime);
 const scorers: Array<[string, (c: RgbImage[]) => Promise<Float32Array[]>]> = [

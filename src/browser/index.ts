@@ -7,6 +7,7 @@
 import { assembleRecognizer, type Recognizer, type RecognizerOptions } from '../recognizer/core.js';
 import { CafeError } from '../errors.js';
 import { decodeBrowserInput, type BrowserInput } from './decode.js';
+import { webEncoders } from './encoder.js';
 import { createWebRuntime, type WebRuntimeOptions } from './runtime.js';
 
 export { EXPRESSIONS, NUM_CLASSES, type Expression } from '../labels.js';
@@ -35,5 +36,5 @@ function bundleDir(): string | undefined {
 export async function createRecognizer(options: BrowserRecognizerOptions): Promise<BrowserRecognizer> {
   if (typeof options?.model !== 'string' || !options.model) throw new CafeError(`Expected a folder URL for model but received ${String(options?.model)}`);
   const runtime = createWebRuntime(options, bundleDir());
-  return assembleRecognizer(runtime, (input: BrowserInput, maxSide) => decodeBrowserInput(input, maxSide, runtime.read), options.model, options);
+  return assembleRecognizer(runtime, webEncoders(runtime), (input: BrowserInput, maxSide) => decodeBrowserInput(input, maxSide, runtime.read), options.model, options);
 }

@@ -2,12 +2,8 @@
 // detector. Nothing here (or reachable from src/browser) may import a Node built-in, sharp or onnxruntime-node.
 import * as ort from 'onnxruntime-web/wasm';
 import { CafeError, fileError } from '../errors.js';
-import { createFaceres } from '../encoders/faceres.js';
-import { createOnnxEncoder } from '../encoders/onnx-encoder.js';
-import { validatePreprocess } from '../encoders/preprocess.js';
-import type { Encoder, EncoderOptions } from '../encoders/types.js';
 import { initTfjs } from '../runtime/tfjs.js';
-import { readJson, type Ort, type Runtime } from '../runtime/types.js';
+import type { Ort, Runtime } from '../runtime/types.js';
 
 export interface WebRuntimeOptions {
   /** Folder URL of @vladmandic/human's models (blazeface.json, faceres.json and their .bin files), e.g.
@@ -79,19 +75,6 @@ export function createWebRuntime(options: WebRuntimeOptions, bundleDir?: string)
     threads: undefined,
     // Nothing is cached in the browser: the location is identity enough.
     weightsHash: async (locations) => locations.join('|'),
-    encoder: (spec, opts) => webEncoder(runtime, spec, opts),
   };
   return runtime;
-}
-
-/** The encoders a browser can run: faceres (from human's models) and onnx:URL (e.g. a model folder's encoderFile). */
-async function webEncoder(runtime: Runtime, spec: string, opts: EncoderOptions): Promise<Encoder> {
-  if (spec === 'faceres') return createFaceres(opts, runtime);
-  if (spec.startsWith('onnx:')) {
-    const url = spec.slice('onnx:'.length);
-    const sidecar = url.replace(/\.onnx$/i, '') + '.preprocess.json';
-    const preprocess = opts.preprocess ?? validatePreprocess(await readJson(runtime, sidecar, 'preprocessing'), sidecar);
-    return createOnnxEncoder({ name: spec, model: await runtime.read(url), source: url, weightsHash: url, preprocess }, opts, runtime);
-  }
-  throw new CafeError(`encoder '${spec}' cannot run in the browser: export the model with its encoder inside the folder (cafe export --with-encoder) or use a faceres model`);
 }

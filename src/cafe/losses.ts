@@ -15,7 +15,7 @@
 import * as torch from '../torch/index.js';
 import type { Tensor } from '../torch/index.js';
 import { invalidParameter } from '../errors.js';
-import type { Rng } from '../data/rng.js';
+import type { Rng } from '../util/rng.js';
 
 export interface GroupLayout {
   numGroups: number;

@@ -6,7 +6,7 @@ import { EXPRESSIONS, expressionIndex, NUM_CLASSES } from '../labels.js';
 import { invalidParameter } from '../errors.js';
 import { openImageCache, type CacheOptions, type ImageCache } from './cache.js';
 import type { ImageOptions } from './image.js';
-import { hashString, Rng } from './rng.js';
+import { hashString, Rng } from '../util/rng.js';
 import { augmentInto, checkNormalization, DEFAULT_AUGMENT, writeNormalizedCHW, type AugmentOptions, type Normalization } from './transforms.js';
 import type { Dataset, DatasetItem } from './types.js';
 

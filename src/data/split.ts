@@ -2,7 +2,7 @@
 // Every item of one subject lands in the same set, so a model is never tested on a person it trained on.
 // Deterministic: subjects are sorted, then shuffled by a seeded RNG, so the same seed gives the same split anywhere.
 import { invalidParameter } from '../errors.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 import type { DatasetItem, Split } from './types.js';
 
 export interface SubjectSplitOptions {

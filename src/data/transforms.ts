@@ -6,7 +6,7 @@
 //   [random resized crop] -> horizontal flip -> [Gaussian noise, pixel domain] -> normalise -> [random erasing]
 import { invalidParameter } from '../errors.js';
 import type { RgbImage } from './image.js';
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 
 export interface AugmentOptions {
   /** Probability of a horizontal flip; default 0.5 (torchvision RandomHorizontalFlip). */
@@ -46,6 +46,10 @@ export interface Normalization {
   mean: ArrayLike<number>;
   std: ArrayLike<number>;
 }
+
+/** ImageNet statistics: the official code feeds both CLIP and the ResNet ImageNet-normalised input (the trainer and
+ *  the evaluator read the mask CNN's images with them). */
+export const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 
 export function checkNormalization(n: Normalization): void {
   if (!n || n.mean?.length !== 3 || n.std?.length !== 3) throw invalidParameter('normalization', '{ mean: [r, g, b], std: [r, g, b] }', n);

@@ -9,7 +9,7 @@ import { createOnnxEncoder } from './onnx-encoder.js';
 import { nodeRuntime } from '../runtime/node.js';
 import { CAFE_PRESET, CLIP_PRESET, fromHfPreprocessor } from './preprocess.js';
 import { loadPreprocess, readJsonFile } from './preprocess-node.js';
-import { hashFiles } from './weights.js';
+import { hashFiles } from '../util/hash-files.js';
 import type { Encoder, EncoderOptions, PreprocessConfig } from './types.js';
 
 export const CLIP_DIM = 512;

@@ -1,5 +1,5 @@
 // Frozen encoders (inference only: no src/torch imports here).
-export type { Encoder, EncoderInput, EncoderOptions, PreprocessConfig, PreprocessedBatch, ResizeMethod, RgbImage } from './types.js';
+export type { Encoder, EncoderFactory, EncoderInput, EncoderOptions, PreprocessConfig, PreprocessedBatch, ResizeMethod, RgbImage } from './types.js';
 export { createEncoder, encoderNames, encoderEntries, DEFAULT_ENCODER } from './registry.js';
 export { createFaceres, defaultFaceresPath, FACERES_DIM } from './faceres.js';
 export { createClip, defaultClipDir, CLIP_DIM, CLIP_HF_REPO } from './clip.js';

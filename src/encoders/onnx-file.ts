@@ -6,7 +6,7 @@ import { missingModel } from '../errors.js';
 import { createOnnxEncoder } from './onnx-encoder.js';
 import { nodeRuntime } from '../runtime/node.js';
 import { loadPreprocess } from './preprocess-node.js';
-import { hashFiles } from './weights.js';
+import { hashFiles } from '../util/hash-files.js';
 import type { Encoder, EncoderOptions } from './types.js';
 
 export interface OnnxFileOptions extends EncoderOptions {

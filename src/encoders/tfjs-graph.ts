@@ -1,8 +1,9 @@
 // Reads a TensorFlow.js graph model (model.json + .bin shards) into plain arrays, without loading tfjs itself: the
 // faceres encoder converts it to ONNX (see tfjs-to-onnx.ts) because onnxruntime runs it several times faster on CPU
-// than tfjs-wasm or tfjs-cpu does.
+// than tfjs-wasm or tfjs-cpu does. The files are read by src/runtime/tfjs-files.ts, which tfjs's own loader shares.
 import { fileError } from '../errors.js';
 import { concatBytes } from '../util/bytes.js';
+import { readTfjsModelFiles } from '../runtime/tfjs-files.js';
 import type { Runtime } from '../runtime/types.js';
 
 export interface TfjsNode {
@@ -63,29 +64,6 @@ function decode(entry: ManifestEntry, bytes: Uint8Array, offset: number): { weig
   }
   const data = entry.dtype === 'int32' ? Int32Array.from(out, Math.round) : out;
   return { weight: { shape: entry.shape, data }, size: n * width };
-}
-
-/** A tfjs model's files as read: its model.json, and per weightsManifest group the bytes of that group's shards. */
-export interface TfjsModelFiles {
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  shards: Uint8Array[][];
-}
-
-/** Reads model.json and its weight shards through the runtime (a path or URL); the error names the file. Used by
- *  both consumers of tfjs models: the ONNX conversion here and tfjs itself (src/runtime/tfjs.ts). */
-export async function readTfjsModelFiles(runtime: Runtime, modelJsonPath: string): Promise<TfjsModelFiles> {
-  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  try {
-    json = JSON.parse(new TextDecoder().decode(await runtime.read(modelJsonPath)));
-  } catch (err) {
-    throw fileError(modelJsonPath, `cannot read TensorFlow.js model (${(err as Error).message}); reinstall the package that ships it`);
-  }
-  const shards: Uint8Array[][] = [];
-  for (const group of json?.weightsManifest ?? []) {
-    const paths: string[] = group.paths ?? [];
-    shards.push(await Promise.all(paths.map((p) => runtime.read(runtime.join(runtime.dirname(modelJsonPath), p)))));
-  }
-  return { json, shards };
 }
 
 /** Loads model.json and its weight shards through the runtime. Throws fileError naming the file on any problem. */

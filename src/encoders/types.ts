@@ -68,3 +68,8 @@ export interface EncoderOptions {
   /** Overrides the preprocessing read from the model folder (e.g. the 'cafe' preset for CLIP). */
   preprocess?: PreprocessConfig;
 }
+
+/** An encoder by registry name ('faceres', 'onnx:LOCATION', and in Node also 'clip-vit-b32[:DIR]'): what a platform
+ *  brings to the recognizer beside its Runtime (Node: createEncoder in registry.ts; the browser: webEncoders in
+ *  src/browser/encoder.ts). */
+export type EncoderFactory = (spec: string, opts: EncoderOptions) => Promise<Encoder>;

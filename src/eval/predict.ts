@@ -2,7 +2,7 @@
 import * as torch from '../torch/index.js';
 import type { DataLoader } from '../data/loader.js';
 import type { CafeModel } from '../cafe/model.js';
-import { gatherFeatures, type FeatureTable } from '../train/features.js';
+import { gatherFeatures, type FeatureTable } from '../features/table.js';
 import { NUM_CLASSES } from '../labels.js';
 import { Progress } from '../util/progress.js';
 

@@ -5,7 +5,7 @@ import type { Runtime } from '../runtime/types.js';
 import { EXPRESSIONS } from '../labels.js';
 import type { PreprocessConfig } from '../encoders/types.js';
 import type { AlignOptions } from '../detect/align.js';
-import { Rng } from '../data/rng.js';
+import { Rng } from '../util/rng.js';
 
 export const MANIFEST_FILE = 'model.json';
 export const MANIFEST_FORMAT = 'cafe-model/1';

@@ -1,14 +1,13 @@
 // Cached frozen-encoder features, looked up by item id for the trainer and the evaluator. The encoder is frozen, so
-// F (and the F of the mirrored image) is computed once by src/features and read here; nothing is re-encoded per step.
-// Deviation from the official code (which re-encodes the augmented image every step): random erasing and noise reach
-// the mask CNN only; the flip reaches both, because the mirrored image's feature is cached too.
+// F (and the F of the mirrored image) is computed once by getFeatures (extract.ts) and read here; nothing is
+// re-encoded per step. Deviation from the official code (which re-encodes the augmented image every step): random
+// erasing and noise reach the mask CNN only; the flip reaches both, because the mirrored image's feature is cached too.
 import { resolve } from 'node:path';
 import { createEncoder } from '../encoders/registry.js';
 import { preprocessHash } from '../encoders/preprocess-node.js';
 import type { Encoder } from '../encoders/types.js';
-import { getFeatures } from '../features/extract.js';
-import { datasetRoot } from '../features/extract.js';
-import { defaultCacheDir, entryDir, EntryStore, itemSignature } from '../features/store.js';
+import { datasetRoot, getFeatures } from './extract.js';
+import { defaultCacheDir, entryDir, EntryStore, itemSignature } from './store.js';
 import { formatSpec, parseSpec } from '../data/spec.js';
 import type { Dataset } from '../data/types.js';
 

@@ -1,12 +1,12 @@
 // From a photo to expressions: decode (bounded size) -> detect every face -> align each on its eyes -> score the
 // aligned crops with the model, one batch per photo. Platform-free: Node (recognizer.ts) and the browser
-// (src/browser) each bring a Runtime and a decoder.
+// (src/browser) each bring a Runtime, an encoder factory and a decoder.
 import { invalidParameter } from '../errors.js';
 import { EXPRESSIONS, type Expression } from '../labels.js';
 import { createFaceDetector, type DetectorOptions, type FaceDetector } from '../detect/blazeface.js';
 import { alignFace, DEFAULT_ALIGN_OPTIONS, type AlignOptions } from '../detect/align.js';
 import type { FaceBox, Point } from '../detect/types.js';
-import type { RgbImage } from '../encoders/types.js';
+import type { EncoderFactory, RgbImage } from '../encoders/types.js';
 import type { Decoded } from './pixels.js';
 import { loadExpressionModel, type ExpressionModel, type ModelOptions } from './model.js';
 import type { Runtime } from '../runtime/types.js';
@@ -71,11 +71,12 @@ function toFace(probs: Float32Array, box: FaceBox, landmarks: Point[], detection
 /** Turns one input into bounded RGB pixels (sharp in Node, canvas/createImageBitmap in the browser). */
 export type Decoder<Input> = (input: Input, maxSide: number) => Promise<Decoded>;
 
-/** The recognizer over a model folder `modelDir`, for whatever inputs `decode` reads. */
-export async function assembleRecognizer<Input>(runtime: Runtime, decode: Decoder<Input>, modelDir: string, options: RecognizerOptions): Promise<Recognizer<Input>> {
+/** The recognizer over a model folder `modelDir`, for whatever inputs `decode` reads; `encoders` creates the model's
+ *  frozen encoder (see loadExpressionModel). */
+export async function assembleRecognizer<Input>(runtime: Runtime, encoders: EncoderFactory, decode: Decoder<Input>, modelDir: string, options: RecognizerOptions): Promise<Recognizer<Input>> {
   const maxSide = options.maxSide ?? DEFAULT_MAX_SIDE;
   if (!Number.isInteger(maxSide) || maxSide < 64) throw invalidParameter('maxSide', 'an integer >= 64', maxSide);
-  const model = await loadExpressionModel(modelDir, options, runtime);
+  const model = await loadExpressionModel(modelDir, options, runtime, encoders);
   let detector: FaceDetector | undefined;
   try {
     detector = await createFaceDetector(options.detector ?? {}, runtime);

@@ -5,7 +5,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { CafeError, fileError } from '../errors.js';
 import { NUM_CLASSES } from '../labels.js';
 import { preprocessImage } from '../encoders/preprocess.js';
-import type { Encoder, RgbImage } from '../encoders/types.js';
+import type { Encoder, EncoderFactory, RgbImage } from '../encoders/types.js';
 import { loadManifest, type CafeManifest } from '../export/manifest.js';
 import { createHumanEmotion, type CropClassifier } from '../peers/human-emotion.js';
 import type { Runtime } from '../runtime/types.js';
@@ -48,8 +48,9 @@ export interface ModelOptions {
   threads?: number;
 }
 
-/** Loads a model folder (a path in Node, a URL in the browser). */
-export async function loadExpressionModel(dir: string, opts: ModelOptions, runtime: Runtime): Promise<ExpressionModel> {
+/** Loads a model folder (a path in Node, a URL in the browser); `encoders` creates the frozen encoder a CAFE head
+ *  reads (Node: createEncoder from src/encoders; the browser: webEncoders from src/browser/encoder.ts). */
+export async function loadExpressionModel(dir: string, opts: ModelOptions, runtime: Runtime, encoders: EncoderFactory): Promise<ExpressionModel> {
   const { ort } = runtime;
   const manifest = await loadManifest(runtime, dir);
   if (manifest.kind === 'human-emotion') {
@@ -67,7 +68,7 @@ export async function loadExpressionModel(dir: string, opts: ModelOptions, runti
   const needsFeatures = head.inputNames.includes('features');
   const needsImage = head.inputNames.includes('image');
   // A 'baseline' export reads no encoder feature: do not pay for an encoder session then.
-  const encoder: Encoder | undefined = needsFeatures ? await runtime.encoder(manifest.encoderFile ? `onnx:${runtime.join(dir, manifest.encoderFile)}` : manifest.encoder!, { threads: opts.threads }) : undefined;
+  const encoder: Encoder | undefined = needsFeatures ? await encoders(manifest.encoderFile ? `onnx:${runtime.join(dir, manifest.encoderFile)}` : manifest.encoder!, { threads: opts.threads }) : undefined;
   if (encoder && encoder.dim !== manifest.featureDim) {
     await head.release();
     await encoder.dispose();

@@ -7,8 +7,7 @@ import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { fileError } from '../errors.js';
 import { packageDir, tfReady } from '../detect/tfjs.js';
-import { hashFiles } from '../encoders/weights.js';
-import { createEncoder } from '../encoders/registry.js';
+import { hashFiles } from '../util/hash-files.js';
 import type { Runtime } from './types.js';
 
 let humanModels: string | undefined;
@@ -35,5 +34,4 @@ export const nodeRuntime: Runtime = {
   humanModelsHint: 'npm install @vladmandic/human (it ships them in its models/ folder)',
   threads: availableParallelism(),
   weightsHash: hashFiles,
-  encoder: (spec, opts) => createEncoder(spec, opts),
 };

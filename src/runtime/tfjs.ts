@@ -4,7 +4,7 @@
 // (tf.io.fromMemory): Node's fetch has no file:// support, and the browser reads them with fetch all the same.
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { readTfjsModelFiles } from '../encoders/tfjs-graph.js';
+import { readTfjsModelFiles } from './tfjs-files.js';
 import { concatBytes } from '../util/bytes.js';
 import type { Runtime, Tf } from './types.js';
 

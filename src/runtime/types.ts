@@ -2,11 +2,11 @@
 // onnxruntime build runs the ONNX graphs, how tfjs finds its wasm, and where the models that ship in
 // @vladmandic/human live. Everything from model.json to the recognizer takes a Runtime, so Node (src/runtime/node.ts)
 // and the browser (src/browser/runtime.ts) share one code path; nothing reachable from src/browser may import a
-// Node built-in, sharp or onnxruntime-node (test/browser checks it by bundling for the browser).
+// Node built-in, sharp or onnxruntime-node (test/browser checks it by bundling for the browser). A Runtime knows no
+// encoder: whoever assembles a recognizer passes an EncoderFactory (src/encoders/types.ts) beside it.
 import type * as OrtCommon from 'onnxruntime-common';
 import type * as Tfjs from '@tensorflow/tfjs';
 import { fileError } from '../errors.js';
-import type { Encoder, EncoderOptions } from '../encoders/types.js';
 
 /** The onnxruntime API both onnxruntime-node and onnxruntime-web implement. */
 export type Ort = typeof OrtCommon;
@@ -31,8 +31,6 @@ export interface Runtime {
   readonly humanModelsHint: string;
   /** onnxruntime intra-op threads when the caller sets none (undefined: onnxruntime's own choice). */
   readonly threads?: number;
-  /** An encoder by registry name ('faceres', 'onnx:LOCATION', and in Node also 'clip-vit-b32[:DIR]'). */
-  encoder(spec: string, opts: EncoderOptions): Promise<Encoder>;
   /** Identity of weight files for feature-cache keys (Node hashes them; the browser caches nothing). */
   weightsHash(locations: string[]): Promise<string>;
 }

@@ -15,19 +15,17 @@ import type { Tensor } from '../torch/index.js';
 import { openDataset } from '../data/index.js';
 import { DataLoader, type Batch } from '../data/loader.js';
 import type { Dataset } from '../data/types.js';
-import { Rng, hashString } from '../data/rng.js';
+import { IMAGENET } from '../data/transforms.js';
+import { Rng, hashString } from '../util/rng.js';
 import { Progress } from '../util/progress.js';
 import { CafeModel } from '../cafe/model.js';
 import type { TrainConfig } from '../cafe/config.js';
 import { channelDropMask, diversityLoss, groupLayout, separationLoss } from '../cafe/losses.js';
-import { absoluteSpec, gatherFeatures, loadFeatureTable, type FeatureTable } from './features.js';
+import { absoluteSpec, gatherFeatures, loadFeatureTable, type FeatureTable } from '../features/table.js';
 import { predict } from '../eval/predict.js';
 import { argmaxRows, score } from '../eval/metrics.js';
 import { fileError } from '../errors.js';
 import { writeAtomic } from '../util/atomic.js';
-
-/** ImageNet statistics: the official code feeds both CLIP and the ResNet ImageNet-normalised input. */
-export const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 
 export interface EpochMetrics {
   epoch: number;

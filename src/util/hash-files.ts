@@ -1,4 +1,5 @@
-// Weight-file identity for cache keys.
+// Identity of files by content (sha256), for cache keys: the Node Runtime's weightsHash and the Node encoders' weight
+// hashes.
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 

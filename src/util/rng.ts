@@ -1,4 +1,5 @@
-// Seedable RNG for augmentation, shuffling and splits: Math.random cannot be seeded, and runs must be reproducible.
+// Seedable RNG for augmentation, shuffling, splits, channel-drop masks (src/cafe/losses.ts) and export check inputs:
+// Math.random cannot be seeded, and runs must be reproducible.
 // xoshiro128** (public domain, Blackman & Vigna) seeded through splitmix32 so that nearby seeds give unrelated streams.
 
 function splitmix32(state: number): () => number {

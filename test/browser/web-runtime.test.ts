@@ -1,8 +1,10 @@
 // The browser Runtime's plumbing, without a browser: URL joining, fetch errors that name the URL, exists() with hosts
-// that refuse HEAD, and the argument checks. (test/browser/browser.test.ts runs the whole thing in Chromium.)
+// that refuse HEAD, the argument checks, and the browser's encoder factory. (test/browser/browser.test.ts runs the
+// whole thing in Chromium.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWebRuntime } from '../../src/browser/runtime.js';
+import { webEncoders } from '../../src/browser/encoder.js';
 import { CafeError } from '../../src/errors.js';
 
 /** A fetch over an in-memory site; `refuseHead` answers HEAD with 405 as some static hosts do. */
@@ -47,5 +49,5 @@ test('web runtime: bad options and unsupported encoders are clear errors', async
   const rt = createWebRuntime({ humanModels: 'http://h/human/', fetch: site({}) });
   // No page here to resolve a relative URL against.
   await assert.rejects(rt.read('models/x.json'), (e: Error) => e instanceof CafeError && /not a URL/.test(e.message));
-  await assert.rejects(rt.encoder('clip-vit-b32', {}), (e: Error) => e instanceof CafeError && /cannot run in the browser/.test(e.message));
+  await assert.rejects(webEncoders(rt)('clip-vit-b32', {}), (e: Error) => e instanceof CafeError && /cannot run in the browser/.test(e.message));
 });

@@ -5,7 +5,7 @@ import * as torch from '../../src/torch/index.js';
 import { CafeModel } from '../../src/cafe/model.js';
 import { DEFAULT_CONFIG, resolveConfig, type TrainConfig } from '../../src/cafe/config.js';
 import { diversityLoss, groupLayout, separationLoss, channelDropMask } from '../../src/cafe/losses.js';
-import { Rng } from '../../src/data/rng.js';
+import { Rng } from '../../src/util/rng.js';
 
 const model = (o: Partial<TrainConfig['model']>) => ({ ...DEFAULT_CONFIG.model, ...o });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { cropPadded, cropRegion, decodeRgb, isBlank, loadFace } from '../../src/data/image.js';
-import { Rng } from '../../src/data/rng.js';
+import { Rng } from '../../src/util/rng.js';
 import { augmentInto, DEFAULT_AUGMENT, hflip, randomErase, resizedCropBox, writeNormalizedCHW } from '../../src/data/transforms.js';
 import { pixels, tempDir, writeImage } from './fixtures.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSpec, formatSpec } from '../../src/data/spec.js';
 import { nameClass } from '../../src/data/label-names.js';
-import { Rng } from '../../src/data/rng.js';
+import { Rng } from '../../src/util/rng.js';
 import { assignSubjects, subjectSplitFromArgs } from '../../src/data/split.js';
 import { openDataset } from '../../src/data/index.js';
 

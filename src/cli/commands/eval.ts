@@ -39,7 +39,7 @@ export const evalCommand: Command = {
     const { evaluateRun } = await import('../../eval/evaluate.js'); // loads libtorch only here
     const { reportMarkdown, writeConfusionPng } = await import('../../eval/report.js');
     const { writeAtomic } = await import('../../util/atomic.js');
-    const { disposeEncoders } = await import('../../train/features.js');
+    const { disposeEncoders } = await import('../../features/table.js');
     const { readHistory } = await import('../../train/trainer.js');
     const prefix = values.out ?? join(values.run, 'eval');
     let res;

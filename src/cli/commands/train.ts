@@ -39,7 +39,7 @@ export const train: Command = {
       return 2;
     }
     const { train: run } = await import('../../train/trainer.js'); // loads libtorch only here
-    const { disposeEncoders } = await import('../../train/features.js');
+    const { disposeEncoders } = await import('../../features/table.js');
     try {
       const r = await run(cfg, values.out);
       console.log(JSON.stringify({ runDir: r.runDir, bestEpoch: r.bestEpoch, bestValidAccuracy: r.bestValidAccuracy, epochs: r.epochs.length }, null, 2));
