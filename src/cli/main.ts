@@ -37,7 +37,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (err) {
-    if (err instanceof CafeError || (err instanceof Error && err.name === 'TypeError' && err.message.startsWith('Unknown option'))) {
+    // parseArgs' own errors (unknown option, missing value, '--limit -3') are usage errors too: exit 2, no stack.
+    const argError = err instanceof Error && String((err as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS');
+    if (err instanceof CafeError || argError) {
       console.error(`cafe ${cmd.name.join(' ')}: ${err.message}`);
       return 2;
     }

@@ -15,6 +15,8 @@ export interface Scores {
   perClass: Array<{ recall: number | null; precision: number | null; f1: number | null; support: number }>;
   /** confusion[true][predicted] counts. */
   confusion: number[][];
+  /** Items with no prediction (pred -1: end to end, no face found), per true class; they count as errors. */
+  missed: number[];
 }
 
 export function argmaxRows(logits: Float32Array, classes = NUM_CLASSES): Int32Array {
@@ -28,16 +30,22 @@ export function argmaxRows(logits: Float32Array, classes = NUM_CLASSES): Int32Ar
   return out;
 }
 
+/** pred[i] = -1 means no prediction for item i (a missed face): an error for its class, no class's false positive. */
 export function score(pred: ArrayLike<number>, truth: ArrayLike<number>, classes = NUM_CLASSES): Scores {
   if (pred.length !== truth.length) throw new Error(`score: ${pred.length} predictions for ${truth.length} labels`);
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const missed = new Array<number>(classes).fill(0);
   let correct = 0;
   for (let i = 0; i < pred.length; i++) {
+    if (pred[i] < 0) {
+      missed[truth[i]]++;
+      continue;
+    }
     confusion[truth[i]][pred[i]]++;
     if (pred[i] === truth[i]) correct++;
   }
   const perClass = confusion.map((row, c) => {
-    const support = row.reduce((a, b) => a + b, 0);
+    const support = row.reduce((a, b) => a + b, 0) + missed[c];
     const predicted = confusion.reduce((a, r) => a + r[c], 0);
     const tp = row[c];
     const recall = support ? tp / support : null;
@@ -55,5 +63,6 @@ export function score(pred: ArrayLike<number>, truth: ArrayLike<number>, classes
     present,
     perClass,
     confusion,
+    missed,
   };
 }

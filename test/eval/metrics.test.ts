@@ -34,3 +34,16 @@ test('argmaxRows and the confusion SVG', () => {
   assert.match(svg, /^<svg/);
   assert.match(svg, /x &amp; y/);
 });
+
+test('pred -1 (no face found) counts as an error for its class and as no class\'s false positive', () => {
+  // truth: 0 0 1 1; pred: 0 -1 1 0 -> accuracy 2/4; recall 0: 1/2, recall 1: 1/2; precision 0: 1/2, precision 1: 1/1.
+  const s = score([0, -1, 1, 0], [0, 0, 1, 1]);
+  assert.equal(s.accuracy, 0.5);
+  assert.deepEqual(s.missed.slice(0, 2), [1, 0]);
+  assert.equal(s.perClass[0].support, 2);
+  assert.equal(s.perClass[0].recall, 0.5);
+  assert.equal(s.perClass[0].precision, 0.5);
+  assert.equal(s.perClass[1].precision, 1);
+  assert.equal(s.balancedAccuracy, 0.5);
+  assert.deepEqual(s.confusion[0].slice(0, 2), [1, 0]);
+});
