@@ -1,6 +1,8 @@
 // Tensor handle table, creation and conversion, metadata, autograd, runtime settings.
 #include "common.h"
 
+#include <dlfcn.h>
+
 namespace cafe {
 
 std::atomic<int64_t> g_live{0};
@@ -203,6 +205,11 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   int64_t n = Int(info, 0, "threads");
   if (n < 1) TypeFail(info.Env(), "threads must be >= 1");
   at::set_num_threads(static_cast<int>(n));
+  // libtorch's matrix products go to the system BLAS. OpenBLAS keeps its own thread pool, sized from the core count
+  // (or OPENBLAS_NUM_THREADS) when it loads: resize it with libtorch's, so `threads` bounds both and the two pools do
+  // not oversubscribe the cores. Looked up at run time: the reference BLAS or MKL have no such symbol.
+  using SetBlasThreads = void (*)(int);
+  if (auto f = reinterpret_cast<SetBlasThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(static_cast<int>(n));
   return info.Env().Undefined();
 }
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), at::get_num_threads()); }

@@ -20,7 +20,8 @@ const force = process.argv.includes('--force');
 function bail(msg) {
   const text = `cafe: training core (libtorch addon) not built: ${msg}\n` +
     'cafe: inference (cafe predict) works without it. To train, install libtorch and rebuild:\n' +
-    'cafe:   Debian/Ubuntu: sudo apt-get install libtorch-dev && npm run build:native\n' +
+    'cafe:   Debian/Ubuntu: sudo apt-get install libtorch-dev libopenblas0-pthread && npm run build:native\n' +
+    'cafe:   (libopenblas0-pthread: libtorch\'s matrix products on OpenBLAS instead of the 10x slower reference BLAS)\n' +
     'cafe:   any libtorch (e.g. CUDA): LIBTORCH=/path/to/libtorch npm run build:native';
   console.warn(text);
   process.exit(strict ? 1 : 0);

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { main } from '../src/cli/main.js';
 import { doctorReport } from '../src/cli/commands/doctor.js';
+import { classifyBlas } from '../src/torch/native.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -49,6 +50,9 @@ test('cafe doctor reports node, libtorch, threads, CUDA and onnxruntime', async 
     assert.match(r.libtorch.version!, /^\d+\.\d+/);
     assert.ok(r.libtorch.threads! >= 1);
     assert.equal(typeof r.libtorch.cuda, 'boolean');
+    assert.ok(['openblas', 'mkl', 'blis', 'reference', 'unknown'].includes(r.libtorch.blas!.kind));
+    // CI installs OpenBLAS beside libtorch-dev (.ci/run): a reference-BLAS libtorch there is a setup regression.
+    if (process.env.CAFE_REQUIRE_OPENBLAS) assert.equal(r.libtorch.blas!.kind, 'openblas', JSON.stringify(r.libtorch.blas));
   } else {
     assert.match(r.libtorch.error!, /libtorch-dev/);
   }
@@ -64,4 +68,15 @@ test('the installed bin runs (after npm install built dist/)', { skip: existsSyn
   const r = spawnSync(process.execPath, [new URL('../bin/cafe.js', import.meta.url).pathname, '--version'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), pkg.version);
+});
+
+test('classifyBlas: which BLAS a process mapped (the reference libblas wins when OpenBLAS came in via LAPACK)', () => {
+  const line = (p: string) => `7f2a1c000000-7f2a1c100000 r-xp 00000000 08:01 1234  ${p}`;
+  const ref = line('/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0');
+  const ob = line('/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so');
+  const other = ['7f2a1c000000-7f2a1c100000 rw-p 00000000 00:00 0 ', line('/usr/lib/x86_64-linux-gnu/libc.so.6')];
+  assert.deepEqual(classifyBlas([...other, ob].join('\n')), { kind: 'openblas', library: '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so' });
+  assert.equal(classifyBlas([...other, ob, ref].join('\n')).kind, 'reference');
+  assert.equal(classifyBlas([...other, line('/opt/intel/lib/libmkl_core.so.2')].join('\n')).kind, 'mkl');
+  assert.deepEqual(classifyBlas(other.join('\n')), { kind: 'unknown' });
 });

@@ -1,7 +1,7 @@
 // The one loader for the libtorch addon (after sharp): every use of the training core goes through loadNative(), which
 // either returns the binding or throws an error that says exactly how to get libtorch.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CafeError } from '../errors.js';
 import type { NativeBinding } from './native-types.js';
@@ -15,7 +15,7 @@ let loadError: CafeError | undefined;
 
 export const INSTALL_HINT =
   'The cafe training core needs libtorch. Install it and rebuild the addon:\n' +
-  '  Debian/Ubuntu:   sudo apt-get install libtorch-dev && npm run build:native\n' +
+  '  Debian/Ubuntu:   sudo apt-get install libtorch-dev libopenblas0-pthread && npm run build:native\n' +
   '  any libtorch:    LIBTORCH=/path/to/libtorch npm run build:native   (CUDA builds and a PyTorch wheel\'s torch/ folder work)\n' +
   'Inference (cafe predict) does not need it.';
 
@@ -56,4 +56,46 @@ export function nativeAvailable(): boolean {
   } catch {
     return false;
   }
+}
+
+export interface BlasInfo {
+  /** 'openblas' | 'mkl' | 'blis' | 'reference' | 'unknown' (no libblas mapped, or not Linux). */
+  kind: 'openblas' | 'mkl' | 'blis' | 'reference' | 'unknown';
+  /** The shared library the process mapped (after symlinks and Debian's alternatives), when found. */
+  library?: string;
+}
+
+export const OPENBLAS_HINT =
+  "libtorch's matrix products run on the reference BLAS (10x slower: Linear layers, the probe). Switch to OpenBLAS, no rebuild:\n" +
+  '  Debian/Ubuntu:   sudo apt-get install libopenblas0-pthread';
+
+/**
+ * The BLAS that libtorch's matrix products go to, read from the libraries this process has mapped after loading the
+ * addon (Debian's libtorch links libblas.so.3, whose alternative may be the reference BLAS or OpenBLAS).
+ */
+export function blasInfo(maps = '/proc/self/maps'): BlasInfo {
+  loadNative();
+  try {
+    return classifyBlas(readFileSync(maps, 'utf8'));
+  } catch {
+    return { kind: 'unknown' };
+  }
+}
+
+/** The BLAS named by a /proc/<pid>/maps text (see blasInfo). */
+export function classifyBlas(mapsText: string): BlasInfo {
+  const libs = [...new Set(mapsText.split('\n').map((l) => l.slice(Math.max(0, l.indexOf('/'))).trim()).filter((p) => p.startsWith('/') && /\.so/.test(p)))];
+  const find = (re: RegExp) => libs.find((p) => re.test(p));
+  // The reference library first: libtorch's libblas.so.3 resolves before anything its other dependencies pull in
+  // (Debian's liblapack.so.3 alternative may load libopenblas.so.0 beside the reference libblas, which then still
+  // serves the matrix products). A mapped file named libblas.so is the reference one: OpenBLAS's libblas.so.3 is a
+  // link to libopenblas*.so, and maps show the file behind links.
+  const ref = find(/\/libblas\.so/);
+  if (ref) return { kind: 'reference', library: ref };
+  const mkl = find(/libmkl/i);
+  if (mkl) return { kind: 'mkl', library: mkl };
+  const openblas = find(/openblas/i);
+  if (openblas) return { kind: 'openblas', library: openblas };
+  const blis = find(/libblis/i);
+  return blis ? { kind: 'blis', library: blis } : { kind: 'unknown' };
 }

@@ -30,6 +30,6 @@ test('using the training core without the addon throws how to install libtorch; 
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /imported false/);
   assert.match(r.stdout, /ERR CafeError libtorch addon not built/);
-  assert.match(r.stdout, /apt-get install libtorch-dev && npm run build:native/);
+  assert.match(r.stdout, /apt-get install libtorch-dev libopenblas0-pthread && npm run build:native/);
   assert.match(r.stdout, /LIBTORCH=\/path\/to\/libtorch/);
 });

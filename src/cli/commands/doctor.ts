@@ -1,13 +1,13 @@
 import { createRequire } from 'node:module';
 import type { Command } from '../command.js';
-import { loadNative, nativeAddonPath } from '../../torch/native.js';
+import { blasInfo, loadNative, nativeAddonPath, OPENBLAS_HINT, type BlasInfo } from '../../torch/native.js';
 import { packageVersion } from '../main.js';
 
 interface DoctorReport {
   cafe: string;
   node: string;
   platform: string;
-  libtorch: { found: boolean; addon?: string; version?: string; threads?: number; cuda?: boolean; cudaDevices?: number; error?: string };
+  libtorch: { found: boolean; addon?: string; version?: string; threads?: number; blas?: BlasInfo; cuda?: boolean; cudaDevices?: number; error?: string };
   onnxruntime: { found: boolean; version?: string; error?: string };
 }
 
@@ -27,6 +27,7 @@ export function doctorReport(): DoctorReport {
       addon: nativeAddonPath(),
       version: t.info().torchVersion,
       threads: t.getNumThreads(),
+      blas: blasInfo(),
       cuda: t.cudaIsAvailable(),
       cudaDevices: t.cudaDeviceCount(),
     };
@@ -57,8 +58,9 @@ export const doctor: Command = {
       console.log(`cafe         ${r.cafe}`);
       console.log(`node         ${r.node} (${r.platform})`);
       console.log(lt.found
-        ? `libtorch     found: ${lt.version} via ${lt.addon}\nthreads      ${lt.threads}\ncuda         ${lt.cuda ? `available (${lt.cudaDevices} device(s))` : 'not available'}`
+        ? `libtorch     found: ${lt.version} via ${lt.addon}\nthreads      ${lt.threads}\nblas         ${lt.blas?.kind}${lt.blas?.library ? ` (${lt.blas.library})` : ''}\ncuda         ${lt.cuda ? `available (${lt.cudaDevices} device(s))` : 'not available'}`
         : `libtorch     NOT found: training is unavailable\n${lt.error?.replace(/^/gm, '             ')}`);
+      if (lt.blas?.kind === 'reference') console.error(`warning: ${OPENBLAS_HINT}`);
       console.log(r.onnxruntime.found ? `onnxruntime  found: onnxruntime-node ${r.onnxruntime.version}` : `onnxruntime  NOT found: ${r.onnxruntime.error}`);
     }
     return r.onnxruntime.found ? 0 : 1;
