@@ -12,7 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { EXPRESSIONS, type Expression } from '../src/labels.js';
 import { createRecognizer, type Recognition } from '../src/recognizer/index.js';
-import { packageDir } from '../src/detect/tfjs.js';
+import { packageDir } from '../src/runtime/node-packages.js';
 import { packageRoot } from '../src/util/package-root.js';
 import { writeAtomic } from '../src/util/atomic.js';
 import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';

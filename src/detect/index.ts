@@ -4,4 +4,4 @@ export { LANDMARK_NAMES } from './types.js';
 export { createFaceDetector, defaultBlazefacePath, DEFAULT_DETECTOR_OPTIONS, type DetectorOptions, type FaceDetector } from './blazeface.js';
 export { alignFace, alignmentMap, applyAffine, DEFAULT_ALIGN_OPTIONS, type AlignOptions, type AlignedFace } from './align.js';
 export { warpAffine, scaleMap, type Affine, type Border } from './warp.js';
-export { tfReady, packageDir } from './tfjs.js';
+export { tfReady, packageDir } from '../runtime/node-packages.js';

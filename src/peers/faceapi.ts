@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as FaceApi from '@vladmandic/face-api';
 import type { RgbImage } from '../encoders/types.js';
-import { packageDir, tfReady } from '../detect/tfjs.js';
+import { packageDir, tfReady } from '../runtime/node-packages.js';
 import type { FaceBox } from '../detect/types.js';
 import { FACEAPI_LABELS, toExpressions } from './labels.js';
 

@@ -3,7 +3,7 @@
 // path parts; expanded here so quoting them works the same on every shell).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { packageDir } from '../detect/tfjs.js';
+import { packageDir } from '../runtime/node-packages.js';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif', '.avif', '.heic', '.heif'];
 

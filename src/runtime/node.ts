@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { fileError } from '../errors.js';
-import { packageDir, tfReady } from '../detect/tfjs.js';
+import { packageDir, tfReady } from './node-packages.js';
 import { hashFiles } from '../util/hash-files.js';
 import type { Runtime } from './types.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createRecognizer, type Recognition } from '../../src/recognizer/index.js';
-import { packageDir } from '../../src/detect/tfjs.js';
+import { packageDir } from '../../src/runtime/node-packages.js';
 import { packageRoot } from '../../src/util/package-root.js';
 import { NO_CHROMIUM, runPage } from './harness.js';
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFaceDetector, type FaceDetector } from '../../src/detect/blazeface.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
-import { tfReady } from '../../src/detect/tfjs.js';
+import { tfReady } from '../../src/runtime/node-packages.js';
 import { decodeInput } from '../../src/recognizer/decode.js';
 import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 import { CafeError } from '../../src/errors.js';

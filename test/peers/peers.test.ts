@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPRESSIONS } from '../../src/labels.js';
 import { FACEAPI_LABELS, HUMAN_EMOTION_LABELS, peerPredict, toExpressions } from '../../src/peers/index.js';
-import { tfReady } from '../../src/detect/tfjs.js';
+import { tfReady } from '../../src/runtime/node-packages.js';
 import { decodeInput } from '../../src/recognizer/decode.js';
 import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { decodeInput } from '../../src/recognizer/decode.js';
 import { createRecognizer, type Recognizer } from '../../src/recognizer/recognizer.js';
 import { CafeError } from '../../src/errors.js';
-import { tfReady } from '../../src/detect/tfjs.js';
+import { tfReady } from '../../src/runtime/node-packages.js';
 import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 
 const FACE = join(datasetsRoot(), 'photos', 'faceapi-examples', 'happy.jpg');
