@@ -72,6 +72,14 @@ export interface TrainConfig {
     groups: number;
     /** Channels zeroed per group each step in the separation loss. */
     dropPerGroup: number;
+    /**
+     * Against the source's class prior (FER+: 35 % neutral, 0.5 % disgust), on the classifier's cross-entropy:
+     * 'none' (paper); 'reweight': class weights N / (C * count); 'logit-adjust': CE on logits + tau * log prior
+     * (Menon et al. 2021), so the unadjusted logits the model exports score as if classes were balanced.
+     */
+    classBalance: 'none' | 'reweight' | 'logit-adjust';
+    /** Strength of the logit adjustment (1 = Menon et al.'s default). */
+    tau: number;
   };
   optim: {
     epochs: number;
@@ -102,7 +110,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   },
   encoder: { name: 'faceres', cacheDir: undefined, allowPartial: false }, // cacheDir undefined: defaultCacheDir() (listed so it can be overridden)
   model: { kind: 'cafe', backbone: 'resnet18', dimMatch: 'pool', finalRelu: true, maskActivation: 'sigmoid' },
-  loss: { lambda: 1.5, beta: 5, groups: 7, dropPerGroup: 10 },
+  loss: { lambda: 1.5, beta: 5, groups: 7, dropPerGroup: 10, classBalance: 'none', tau: 1 },
   optim: { epochs: 60, batchSize: 32, lr: 2e-4, weightDecay: 1e-4, gamma: 0.9 },
 };
 
@@ -152,6 +160,7 @@ export function resolveConfig(partial: Json = {}, overrides: string[] = []): Tra
   if (!kinds.includes(c.model.kind)) throw invalidParameter('model.kind', kinds.join(' | '), c.model.kind);
   if (!['resnet18', 'resnet50', 'mobilenetv2'].includes(c.model.backbone)) throw invalidParameter('model.backbone', 'resnet18 | resnet50 | mobilenetv2', c.model.backbone);
   if (!['pool', 'projectF', 'projectf'].includes(c.model.dimMatch)) throw invalidParameter('model.dimMatch', 'pool | projectF | projectf', c.model.dimMatch);
+  if (!['none', 'reweight', 'logit-adjust'].includes(c.loss.classBalance)) throw invalidParameter('loss.classBalance', 'none | reweight | logit-adjust', c.loss.classBalance);
   if (!['sigmoid', 'none'].includes(c.model.maskActivation)) throw invalidParameter('model.maskActivation', 'sigmoid | none', c.model.maskActivation);
   for (const [k, v] of Object.entries({ 'optim.epochs': c.optim.epochs, 'optim.batchSize': c.optim.batchSize, 'data.imageSize': c.data.imageSize })) {
     if (!Number.isInteger(v) || v < 1) throw invalidParameter(k, 'a positive integer', v);

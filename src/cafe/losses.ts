@@ -71,3 +71,21 @@ export function separationLoss(masked: Tensor, labels: Tensor, layout: GroupLayo
 export function diversityLoss(masked: Tensor, layout: GroupLayout): Tensor {
   return torch.tidy(() => torch.sub(torch.ones([]), torch.div(torch.mean(groupMax(masked, layout)), layout.cnum)));
 }
+
+/** Class frequencies of `labels` (class indices), each at least 1 / N so that log stays finite. */
+export function classPrior(labels: ArrayLike<number>, classes: number): Float32Array {
+  const n = Math.max(1, labels.length);
+  const counts = new Float32Array(classes);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+  return counts.map((c) => Math.max(c, 1) / n);
+}
+
+/** Inverse-frequency class weights N / (C * count) = 1 / (C * prior): a balanced set gets weight 1 everywhere. */
+export function balanceWeights(prior: Float32Array): Float32Array {
+  return prior.map((p) => 1 / (prior.length * p));
+}
+
+/** The additive logit offset tau * log prior of logit-adjusted cross-entropy (Menon et al., ICLR 2021). */
+export function logitAdjustment(prior: Float32Array, tau: number): Float32Array {
+  return prior.map((p) => tau * Math.log(p));
+}

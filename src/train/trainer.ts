@@ -20,7 +20,8 @@ import { Rng, hashString } from '../util/rng.js';
 import { Progress } from '../util/progress.js';
 import { CafeModel } from '../cafe/model.js';
 import type { TrainConfig } from '../cafe/config.js';
-import { channelDropMask, diversityLoss, groupLayout, separationLoss } from '../cafe/losses.js';
+import { balanceWeights, channelDropMask, classPrior, diversityLoss, groupLayout, logitAdjustment, separationLoss } from '../cafe/losses.js';
+import { EXPRESSIONS, NUM_CLASSES } from '../labels.js';
 import { absoluteSpec, gatherFeatures, loadFeatureTable, type FeatureTable } from '../features/table.js';
 import { predict } from '../eval/predict.js';
 import { argmaxRows, score } from '../eval/metrics.js';
@@ -155,6 +156,11 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   const optimizer = new torch.optim.Adam(model.parameters(), { lr: cfg.optim.lr, weightDecay: cfg.optim.weightDecay });
   const scheduler = new torch.optim.ExponentialLR(optimizer, cfg.optim.gamma);
   const layout = cfg.model.kind === 'cafe' ? groupLayout(model.maskedDim, cfg.loss.groups) : undefined;
+  // Class balance against the training set's prior (what the run trains on, after trainLimit).
+  const prior = classPrior(trainSet.items.map((it) => EXPRESSIONS.indexOf(it.label!)), NUM_CLASSES);
+  const ceWeight = cfg.loss.classBalance === 'reweight' ? balanceWeights(prior) : undefined; // [C]
+  const logitShift = cfg.loss.classBalance === 'logit-adjust' ? logitAdjustment(prior, cfg.loss.tau) : undefined; // [C]
+  if (cfg.loss.classBalance !== 'none') log(`class balance ${cfg.loss.classBalance}: training prior ${[...prior].map((p, c) => `${EXPRESSIONS[c]} ${(100 * p).toFixed(1)}%`).join(', ')}`);
 
   // Resume: weights, optimiser state, epoch, best so far; metrics.jsonl cut back to the checkpoint.
   let startEpoch = 0;
@@ -200,7 +206,9 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
         const F = feats ? torch.tensor(feats, [B, trainF!.dim]) : undefined;
         const y = torch.tensor(batch.labels, [B], 'int64');
         const out = model.forward(x, F);
-        const ce = torch.crossEntropy(out.logits, y);
+        // Logit adjustment shifts the logits the loss sees only: the model (and its export) keeps the raw ones.
+        const ceLogits = logitShift ? torch.add(out.logits, torch.tensor(logitShift, [1, NUM_CLASSES])) : out.logits;
+        const ce = torch.crossEntropy(ceLogits, y, ceWeight ? { weight: torch.tensor(ceWeight, [NUM_CLASSES]) } : {});
         let loss = ce;
         let sep: Tensor | undefined;
         let div: Tensor | undefined;

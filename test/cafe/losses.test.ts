@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../src/torch/index.js';
-import { channelDropMask, diversityLoss, groupLayout, groupMax, separationLoss } from '../../src/cafe/losses.js';
+import { balanceWeights, channelDropMask, classPrior, diversityLoss, groupLayout, groupMax, logitAdjustment, separationLoss } from '../../src/cafe/losses.js';
+import { nativeAvailable } from '../../src/torch/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 const close = (a: number, b: number, eps = 1e-5) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
@@ -44,4 +45,18 @@ test('channel drop mask: exactly `drop` zeros per group, seeded', () => {
   for (let g = 0; g < 7; g++) assert.equal(a.subarray(g * 73, (g + 1) * 73).filter((v) => v === 0).length, 10);
   assert.notDeepEqual(channelDropMask(layout, 10, new Rng(4)), a);
   assert.throws(() => channelDropMask(layout, 73, new Rng(0)), /dropPerGroup/);
+});
+
+test('class balance: prior, inverse-frequency weights, logit adjustment (against a hand-computed cross-entropy)', () => {
+  const prior = classPrior([0, 0, 0, 1], 3); // class 2 absent: floored at 1 / N
+  assert.deepEqual([...prior], [0.75, 0.25, 0.25]);
+  const w = balanceWeights(Float32Array.from([0.5, 0.25, 0.25]));
+  assert.deepEqual([...w].map((x) => +x.toFixed(6)), [0.666667, 1.333333, 1.333333]);
+  const shift = logitAdjustment(Float32Array.from([0.5, 0.25, 0.25]), 1);
+  // CE of logits [2, 1, 0] + log prior with target 1, by hand.
+  const z = [2 + Math.log(0.5), 1 + Math.log(0.25), 0 + Math.log(0.25)];
+  const ref = -(z[1] - Math.log(z.reduce((a, v) => a + Math.exp(v), 0)));
+  if (!nativeAvailable()) return;
+  const ce = torch.tidy(() => torch.crossEntropy(torch.add(torch.tensor(Float32Array.from([2, 1, 0]), [1, 3]), torch.tensor(shift, [1, 3])), torch.tensor(BigInt64Array.from([1n]), [1], 'int64')).item());
+  assert.ok(Math.abs(ce - ref) < 1e-5, `${ce} vs ${ref}`);
 });

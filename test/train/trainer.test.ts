@@ -97,4 +97,12 @@ test('data.trainLimit / validLimit: only the drawn items are encoded (real facer
   assert.deepEqual(counts.sort((a, b) => b[0] - a[0]), [[8, 8], [7, 0]]);
 });
 
+test('loss.classBalance reweight / logit-adjust train to finite losses; unknown modes are refused', async () => {
+  for (const mode of ['reweight', 'logit-adjust']) {
+    const r = await runSmall(cfg(['optim.epochs=1', `loss.classBalance=${mode}`]), join(work, `cb-${mode}`));
+    assert.ok(Number.isFinite(r.epochs[0].loss) && r.epochs[0].ce > 0, `${mode}: ${JSON.stringify(r.epochs[0])}`);
+  }
+  assert.throws(() => cfg(['loss.classBalance=oversample']), /none \| reweight \| logit-adjust/);
+});
+
 test.after(() => rmSync(work, { recursive: true, force: true }));
