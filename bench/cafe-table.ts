@@ -18,17 +18,18 @@ interface EvalJson {
   /** Peer rows (bench/cafe-peers.ts): no run, no config. */
   peer?: string;
   what?: string;
-  config?: { name: string; model: Record<string, unknown>; loss: { lambda: number; beta: number }; optim: { epochs: number }; data: { trainLimit: number; imageSize: number } };
+  config?: { name: string; model: Record<string, unknown>; loss: { lambda: number; beta: number; classBalance?: string; tau?: number }; optim: { epochs: number }; data: { trainLimit: number; imageSize: number } };
   targets: Array<{ target: string; scores: { n: number; accuracy: number; balancedAccuracy: number; macroF1: number } }>;
 }
 
 const pct = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
-const ORDER = ['baseline', 'full-baseline', 'probe', 'full-probe', 'concat', 'mask-only', 'mask-sep', 'nosigmoid', 'cafe', 'cafe-freemask', 'cafe-projectF', 'full-cafe', 'bb-resnet18', 'bb-resnet50', 'bb-mobilenetv2', 'dim-pool', 'dim-projectF', 'dim-projectf', 'peer-faceapi', 'peer-human'];
+const ORDER = ['baseline', 'full-baseline', 'probe', 'full-probe', 'concat', 'mask-only', 'mask-sep', 'nosigmoid', 'cafe', 'cafe-freemask', 'cafe-projectF', 'full-cafe', 'bb-resnet18', 'bb-resnet50', 'bb-mobilenetv2', 'dim-pool', 'dim-projectF', 'dim-projectf', 'balance-reweight', 'balance-logit-adjust', 'peer-faceapi', 'peer-human'];
 const GROUPS = [
   ['ablation', 'Ablation budget: 6000-image FERPlus-train subset, 5 epochs, validation on a fixed 1500-image subset of FERPlus-valid (`configs/cafe-cpu-ablation.json`)'],
   ['full', 'CPU recipe: all of FERPlus-train, validation on all of FERPlus-valid (`configs/cafe-cpu.json`)'],
   ['bb', 'Mask-CNN backbone at equal budget (3000 images, 3 epochs, projectF), as in the paper\'s backbone table'],
   ['dim', "Dimension matching at equal budget (3000 images, 1 epoch): faceres' 1024-d F vs the CNN's 512-d f"],
+  ['balance', "Class balance against FER+'s prior (35 % neutral, 0.5 % disgust) at the ablation budget, CAFE projectF; `none` is the cpu-cafe-projectF row above"],
   ['peers', 'Peers, as shipped (trained on their own data; crops fed as the datasets ship them)'],
 ] as const;
 
@@ -45,7 +46,8 @@ function describeKind(c: NonNullable<EvalJson['config']>, m: { kind: string; fin
   const parts = [m.maskActivation === 'sigmoid' ? `mask sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0.5)' : ' (free, no final ReLU)'}` : `mask M = f, no sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0)' : ''}`];
   if (c.loss.lambda > 0) parts.push(`sep lambda=${c.loss.lambda}`);
   if (c.loss.beta > 0) parts.push(`div beta=${c.loss.beta}`);
-  return `${parts.join(' + ')}, F ${m.dimMatch}`;
+  const cb = c.loss.classBalance && c.loss.classBalance !== 'none' ? `, class balance ${c.loss.classBalance}${c.loss.classBalance === 'logit-adjust' ? ` tau=${c.loss.tau}` : ''}` : '';
+  return `${parts.join(' + ')}, F ${m.dimMatch}${cb}`;
 }
 
 const files = existsSync(values.results!) ? readdirSync(values.results!).filter((f) => f.endsWith('.json')) : [];
@@ -72,7 +74,7 @@ const rows = files.map((f) => {
   const weightsEpoch: number | undefined = e.epoch !== undefined ? e.epoch + 1 : best ? metrics.indexOf(best) + 1 : undefined;
   return {
     row,
-    group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : e.config.data.trainLimit ? 'ablation' : 'full',
+    group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : row.startsWith('balance-') ? 'balance' : e.config.data.trainLimit ? 'ablation' : 'full',
     what: describe(e.config),
     epochsDone: metrics.length,
     weightsEpoch,
