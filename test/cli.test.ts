@@ -77,6 +77,11 @@ test('classifyBlas: which BLAS a process mapped (the reference libblas wins when
   const other = ['7f2a1c000000-7f2a1c100000 rw-p 00000000 00:00 0 ', line('/usr/lib/x86_64-linux-gnu/libc.so.6')];
   assert.deepEqual(classifyBlas([...other, ob].join('\n')), { kind: 'openblas', library: '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so' });
   assert.equal(classifyBlas([...other, ob, ref].join('\n')).kind, 'reference');
+  // Debian's libopenblas0-pthread: its own libblas.so.3 (a real file) beside libopenblasp, as libtorch maps it.
+  const obFront = line('/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3');
+  const obLapack = line('/usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3');
+  assert.equal(classifyBlas([...other, obFront, obLapack, ob].join('\n')).kind, 'openblas');
+  assert.equal(classifyBlas([...other, obFront, ob, ref].join('\n')).kind, 'reference');
   assert.equal(classifyBlas([...other, line('/opt/intel/lib/libmkl_core.so.2')].join('\n')).kind, 'mkl');
   assert.deepEqual(classifyBlas(other.join('\n')), { kind: 'unknown' });
 });

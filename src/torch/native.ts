@@ -85,12 +85,13 @@ export function blasInfo(maps = '/proc/self/maps'): BlasInfo {
 /** The BLAS named by a /proc/<pid>/maps text (see blasInfo). */
 export function classifyBlas(mapsText: string): BlasInfo {
   const libs = [...new Set(mapsText.split('\n').map((l) => l.slice(Math.max(0, l.indexOf('/'))).trim()).filter((p) => p.startsWith('/') && /\.so/.test(p)))];
-  const find = (re: RegExp) => libs.find((p) => re.test(p));
+  const find = (re: RegExp | ((p: string) => boolean)) => libs.find((p) => (typeof re === 'function' ? re(p) : re.test(p)));
   // The reference library first: libtorch's libblas.so.3 resolves before anything its other dependencies pull in
   // (Debian's liblapack.so.3 alternative may load libopenblas.so.0 beside the reference libblas, which then still
-  // serves the matrix products). A mapped file named libblas.so is the reference one: OpenBLAS's libblas.so.3 is a
-  // link to libopenblas*.so, and maps show the file behind links.
-  const ref = find(/\/libblas\.so/);
+  // serves the matrix products). A libblas.so is the reference one unless it sits in an optimised BLAS's folder:
+  // Debian's libopenblas0-pthread ships its own libblas.so.3 (a real file, not a link) in .../openblas-pthread/,
+  // a thin front that forwards to libopenblasp-r*.so.
+  const ref = find((p) => /\/libblas\.so/.test(p) && !/openblas|blis|mkl|atlas/i.test(p.slice(0, p.lastIndexOf('/'))));
   if (ref) return { kind: 'reference', library: ref };
   const mkl = find(/libmkl/i);
   if (mkl) return { kind: 'mkl', library: mkl };
