@@ -25,8 +25,21 @@ export interface TrainConfig {
   /** libtorch intra-op threads; default 1 (the dev machine is shared). */
   threads: number;
   data: {
-    /** Source training set (FERPlus-train with majority labels in the paper's protocol). */
-    train: string;
+    /**
+     * Source training set (FERPlus-train with majority labels in the paper's protocol), or several sources (a list of
+     * specs: multi-source training, e.g. FER+ train + SFEW Train for the product model).
+     */
+    train: string | string[];
+    /**
+     * Share of every epoch per data.train source (e.g. [1, 1] = source-balanced, drawn with replacement); [] = each
+     * item once per epoch, sources in proportion to their size.
+     */
+    sourceWeights: number[];
+    /**
+     * Folders of images kept out of training: items of any source whose file name (without extension) matches an
+     * image there are removed (e.g. photos/sfew-frames, full frames of SFEW Train images that are a target).
+     */
+    exclude: string[];
     /** The source's own validation split: picks the best epoch. Never a target. */
     valid: string;
     /** Mask-CNN input side in px; 224 in the paper, small on CPU. */
@@ -99,6 +112,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   threads: 1,
   data: {
     train: 'ferplus:../shared/datasets/ferplus:train:mode=majority',
+    sourceWeights: [],
+    exclude: [],
     valid: 'ferplus:../shared/datasets/ferplus:valid:mode=majority',
     imageSize: 224,
     margin: 0,
@@ -116,13 +131,23 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 type Json = Record<string, unknown>;
 
+/** Keys that take one string or a list of strings. */
+const LIST_OR_STRING = new Set(['data.train']);
+
 function mergeInto(base: Json, over: Json, path: string): void {
   for (const [k, v] of Object.entries(over)) {
     const where = path ? `${path}.${k}` : k;
     if (k.startsWith('//') || k === '$comment') continue; // comments in JSON presets
     if (!(k in base)) throw invalidParameter(`config key '${where}'`, 'a key of TrainConfig', k);
     const b = base[k];
-    if (b && typeof b === 'object' && !Array.isArray(b)) {
+    if (LIST_OR_STRING.has(where)) {
+      const ok = typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'));
+      if (!ok) throw invalidParameter(`config '${where}'`, 'a string or a non-empty list of strings', JSON.stringify(v));
+      base[k] = v;
+    } else if (Array.isArray(b)) {
+      if (!Array.isArray(v)) throw invalidParameter(`config '${where}'`, 'a list', v);
+      base[k] = v;
+    } else if (b && typeof b === 'object') {
       if (!v || typeof v !== 'object') throw invalidParameter(`config '${where}'`, 'an object', v);
       mergeInto(b as Json, v as Json, where);
     } else if (b !== undefined && typeof v !== typeof b) throw invalidParameter(`config '${where}'`, `a ${typeof b}`, v);
@@ -165,6 +190,10 @@ export function resolveConfig(partial: Json = {}, overrides: string[] = []): Tra
   for (const [k, v] of Object.entries({ 'optim.epochs': c.optim.epochs, 'optim.batchSize': c.optim.batchSize, 'data.imageSize': c.data.imageSize })) {
     if (!Number.isInteger(v) || v < 1) throw invalidParameter(k, 'a positive integer', v);
   }
+  if (c.data.sourceWeights.some((w) => typeof w !== 'number' || !(w >= 0))) throw invalidParameter('data.sourceWeights', 'non-negative numbers', JSON.stringify(c.data.sourceWeights));
+  if (c.data.exclude.some((f) => typeof f !== 'string')) throw invalidParameter('data.exclude', 'folder paths', JSON.stringify(c.data.exclude));
+  const nTrain = typeof c.data.train === 'string' ? 1 : c.data.train.length;
+  if (c.data.sourceWeights.length > 0 && c.data.sourceWeights.length !== nTrain) throw invalidParameter('data.sourceWeights', `one weight per data.train source (${nTrain}) or []`, JSON.stringify(c.data.sourceWeights));
   return c;
 }
 

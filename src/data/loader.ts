@@ -41,6 +41,12 @@ export interface LoaderOptions {
   augment?: boolean | Partial<AugmentOptions>;
   /** Where and how the image cache lives. */
   cache?: CacheOptions;
+  /**
+   * Sampling weights, one per dataset item (dataset.items order): each epoch then draws as many items as there are,
+   * with replacement, item i with probability weights[i] / sum (e.g. a share of each epoch per training source).
+   * Default: every item once per epoch.
+   */
+  weights?: Float64Array;
 }
 
 export class DataLoader {
@@ -49,13 +55,24 @@ export class DataLoader {
   /** Items that have a cached image (failed decodes and all-black images are left out). */
   readonly items: DatasetItem[];
   private readonly rows: Int32Array;
-  private readonly opts: Required<Omit<LoaderOptions, 'image' | 'cache' | 'augment'>> & { augment: AugmentOptions | null };
+  private readonly opts: Required<Omit<LoaderOptions, 'image' | 'cache' | 'augment' | 'weights'>> & { augment: AugmentOptions | null };
   private readonly hasSoft: boolean;
+  /** Cumulative sampling weights over this.items (weighted sampling), or undefined. */
+  private readonly cumulative?: Float64Array;
 
   private constructor(dataset: Dataset, cache: ImageCache, opts: LoaderOptions) {
     this.dataset = dataset;
     this.cache = cache;
-    this.items = dataset.items.filter((it) => cache.rows.has(it.id));
+    const keep = dataset.items.map((it) => cache.rows.has(it.id));
+    this.items = dataset.items.filter((_, i) => keep[i]);
+    if (opts.weights) {
+      if (opts.weights.length !== dataset.items.length) throw invalidParameter('weights', `one weight per dataset item (${dataset.items.length})`, opts.weights.length);
+      const w = opts.weights.filter((_, i) => keep[i]);
+      if (w.some((x) => !(x >= 0) || !Number.isFinite(x)) || !w.some((x) => x > 0)) throw invalidParameter('weights', 'finite non-negative numbers, not all 0', 'other');
+      this.cumulative = new Float64Array(w.length);
+      let acc = 0;
+      w.forEach((x, i) => (this.cumulative![i] = acc += x));
+    }
     this.rows = Int32Array.from(this.items, (it) => cache.rows.get(it.id)!);
     this.hasSoft = this.items.some((it) => it.soft);
     const augment = opts.augment === true ? DEFAULT_AUGMENT : opts.augment ? { ...DEFAULT_AUGMENT, ...opts.augment } : null;
@@ -91,6 +108,23 @@ export class DataLoader {
 
   /** Item order of an epoch (indices into this.items). */
   order(epoch: number): Int32Array {
+    if (this.cumulative) {
+      // Weighted draw with replacement: inverse CDF by binary search, seeded per epoch like the shuffle.
+      const c = this.cumulative;
+      const total = c[c.length - 1];
+      const rng = new Rng((this.opts.seed * 1000003 + epoch * 7919 + 2) >>> 0);
+      return Int32Array.from({ length: c.length }, () => {
+        const u = rng.next() * total;
+        let lo = 0;
+        let hi = c.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (c[mid] > u) hi = mid;
+          else lo = mid + 1;
+        }
+        return lo;
+      });
+    }
     const idx = Int32Array.from({ length: this.items.length }, (_, i) => i);
     if (this.opts.shuffle) new Rng((this.opts.seed * 1000003 + epoch * 7919 + 1) >>> 0).shuffle(idx);
     return idx;
@@ -118,7 +152,9 @@ export class DataLoader {
       }
       const img = { width: s, height: s, data: pixels.subarray(b * plane, (b + 1) * plane) };
       if (aug) {
-        const rng = new Rng((hashString(item.id) ^ Math.imul(this.opts.seed + 1, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0);
+        // With weighted sampling an item can come twice in an epoch: its slot joins the seed so the copies differ.
+        const slot = this.cumulative ? Math.imul(start + b + 1, 0x27d4eb2f) : 0;
+        const rng = new Rng((hashString(item.id) ^ Math.imul(this.opts.seed + 1, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b) ^ slot) >>> 0);
         augmentInto(img, aug, this.opts.normalization, rng, images, b * plane);
       } else writeNormalizedCHW(img, this.opts.normalization, images, b * plane);
     }

@@ -159,8 +159,9 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
   const encoder = lookup<string>(cfg, ['encoder.name', 'encoder'], 'faceres');
   const size = lookup<number>(cfg, ['data.imageSize'], 224);
   const D = featureDim(tensors, model, encoder);
-  const trainSpec = lookup<string>(cfg, ['data.train'], '');
-  const grayDataset = Object.keys(GRAY_DATASETS).find((k) => trainSpec.startsWith(`${k}:`) || trainSpec === k);
+  // Several sources (data.train as a list): gray when any source is gray (FER+ is most of what the mask CNN saw).
+  const trainSpecs = [lookup<string | string[]>(cfg, ['data.train'], '')].flat();
+  const grayDataset = Object.keys(GRAY_DATASETS).find((k) => trainSpecs.some((spec) => spec.startsWith(`${k}:`) || spec === k));
   // The trainer feeds the mask CNN dataset images resized (sharp, linear) to imageSize, ImageNet-normalised.
   const pre: PreprocessConfig = { ...CAFE_PRESET, size };
   const graph = (half: boolean) => encodeOnnxModel(buildHeadGraph(tensors, model, { imageSize: size, featureDim: D, fp16: half }));

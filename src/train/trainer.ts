@@ -19,7 +19,7 @@ import { IMAGENET } from '../data/transforms.js';
 import { Rng, hashString } from '../util/rng.js';
 import { Progress } from '../util/progress.js';
 import { CafeModel } from '../cafe/model.js';
-import type { TrainConfig } from '../cafe/config.js';
+import { resolveConfig, type TrainConfig } from '../cafe/config.js';
 import { balanceWeights, channelDropMask, classPrior, diversityLoss, groupLayout, logitAdjustment, separationLoss } from '../cafe/losses.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../labels.js';
 import { absoluteSpec, gatherFeatures, loadFeatureTable, type FeatureTable } from '../features/table.js';
@@ -27,6 +27,7 @@ import { predict } from '../eval/predict.js';
 import { argmaxRows, score } from '../eval/metrics.js';
 import { fileError } from '../errors.js';
 import { writeAtomic } from '../util/atomic.js';
+import { excludedStems, excludeItems, mergeSources, mergeTables, sourceSampleWeights, sourceSubset, trainSpecs } from './sources.js';
 
 export interface EpochMetrics {
   epoch: number;
@@ -56,10 +57,10 @@ export interface TrainOptions {
   progress?: boolean;
   /** Stop after this many epochs in this call (tests of resume); default: run to cfg.optim.epochs. */
   stopAfterEpochs?: number;
-  /** Override datasets (tests with generated data). */
-  datasets?: { train: Dataset; valid: Dataset };
-  /** Override feature tables (tests). */
-  features?: { train?: FeatureTable; valid?: FeatureTable };
+  /** Override datasets (tests with generated data); several training sources as a list. */
+  datasets?: { train: Dataset | Dataset[]; valid: Dataset };
+  /** Override feature tables (tests): one per training source, in order. */
+  features?: { train?: FeatureTable | FeatureTable[]; valid?: FeatureTable };
   /** Image cache root (tests). */
   imageCacheDir?: string;
 }
@@ -119,7 +120,8 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   const ckptPath = join(runDir, 'checkpoint.safetensors');
   const resuming = existsSync(ckptPath);
   if (resuming) {
-    const saved = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as TrainConfig;
+    // Resolved again so that a run saved before a config key existed compares with that key's default.
+    const saved = resolveConfig(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')));
     // optim.epochs may grow: the schedule is per epoch (ExponentialLR) and the data order depends on (seed, epoch)
     // only, so extending a finished run gives the weights a longer run from scratch would have.
     const same = (c: TrainConfig) => JSON.stringify({ ...c, optim: { ...c.optim, epochs: 0 } });
@@ -129,8 +131,13 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   }
   writeAtomic(join(runDir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
 
-  // Data: datasets, cached features, loaders over the items that have both.
-  const rawTrain = opts.datasets?.train ?? (await openDataset(absoluteSpec(cfg.data.train)));
+  // Data: the training sources (minus data.exclude) merged into one set, cached features, loaders over the items
+  // that have both.
+  const stems = excludedStems(cfg.data.exclude);
+  const sources = opts.datasets?.train ? [opts.datasets.train].flat() : await Promise.all(trainSpecs(cfg.data.train).map((s) => openDataset(absoluteSpec(s))));
+  const merged = mergeSources(sources.map((ds) => excludeItems(ds, stems)));
+  if (stems.size > 0) merged.sources.forEach((ds, k) => log(`data.exclude: ${ds.items.length} of ${sources[k].items.length} items of ${ds.spec} kept`));
+  const rawTrain = merged.dataset;
   const rawValid = opts.datasets?.valid ?? (await openDataset(absoluteSpec(cfg.data.valid)));
   const drawnTrain = draw(rawTrain, cfg.data.trainLimit, cfg.seed);
   const drawnValid = draw(rawValid, cfg.data.validLimit, cfg.seed);
@@ -138,16 +145,28 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   let trainF: FeatureTable | undefined;
   let validF: FeatureTable | undefined;
   if (needsF) {
-    trainF = opts.features?.train ?? (await loadFeatureTable(cfg.encoder.name, drawnTrain, { flip: cfg.data.flip > 0, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show }));
+    // One feature cache entry per source: its rows are keyed by the source's own item ids.
+    const featuresOf = (ds: Dataset) => loadFeatureTable(cfg.encoder.name, ds, { flip: cfg.data.flip > 0, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show });
+    const tables: FeatureTable[] = opts.features?.train ? [opts.features.train].flat() : [];
+    for (let k = tables.length; k < merged.sources.length; k++) tables.push(await featuresOf(sourceSubset(merged, drawnTrain.items, k)));
+    trainF = mergeTables(tables);
     validF = opts.features?.valid ?? (await loadFeatureTable(cfg.encoder.name, drawnValid, { flip: false, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show }));
   }
   const trainSet = withFeatures(drawnTrain, trainF);
   const validSet = withFeatures(drawnValid, validF);
   log(`train: ${trainSet.items.length} of ${rawTrain.items.length} items; valid: ${validSet.items.length} of ${rawValid.items.length}`);
+  // Source shares of each epoch (data.sourceWeights), as per-item sampling weights.
+  const sourceOfId = new Map(rawTrain.items.map((it, i) => [it.id, merged.source[i]]));
+  const trainSource = Int32Array.from(trainSet.items, (it) => sourceOfId.get(it.id)!);
+  const weights = sourceSampleWeights(trainSource, merged.sources.length, cfg.data.sourceWeights);
+  if (merged.sources.length > 1) {
+    const count = merged.sources.map((_, k) => trainSource.filter((s) => s === k).length);
+    log(`sources: ${merged.sources.map((ds, k) => `${ds.name} ${count[k]} items${weights ? ` (weight ${cfg.data.sourceWeights[k]})` : ''}`).join(', ')}`);
+  }
   const image = { size: cfg.data.imageSize, margin: cfg.data.margin };
   const cache = opts.imageCacheDir ? { dir: opts.imageCacheDir } : undefined;
   const augment = { flip: 0, resizedCrop: 0, erase: cfg.data.erase, noise: cfg.data.noise };
-  const trainLoader = await DataLoader.create(trainSet, { normalization: IMAGENET, image, batchSize: cfg.optim.batchSize, seed: cfg.seed, dropLast: true, augment, ...(cache ? { cache } : {}) });
+  const trainLoader = await DataLoader.create(trainSet, { normalization: IMAGENET, image, batchSize: cfg.optim.batchSize, seed: cfg.seed, dropLast: true, augment, ...(cache ? { cache } : {}), ...(weights ? { weights } : {}) });
   const validLoader = await DataLoader.create(validSet, { normalization: IMAGENET, image, batchSize: 128, shuffle: false, ...(cache ? { cache } : {}) });
 
   // Model, optimiser, schedule.

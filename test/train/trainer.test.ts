@@ -14,6 +14,7 @@ import { Rng } from '../../src/util/rng.js';
 import { loadRunModel } from '../../src/eval/evaluate.js';
 import { EntryStore } from '../../src/features/store.js';
 import { readdirSync, statSync } from 'node:fs';
+import { writeImage } from '../data/fixtures.js';
 
 const D = 512;
 
@@ -103,6 +104,28 @@ test('loss.classBalance reweight / logit-adjust train to finite losses; unknown 
     assert.ok(Number.isFinite(r.epochs[0].loss) && r.epochs[0].ce > 0, `${mode}: ${JSON.stringify(r.epochs[0])}`);
   }
   assert.throws(() => cfg(['loss.classBalance=oversample']), /none \| reweight \| logit-adjust/);
+});
+
+test('several training sources: merged, source-weighted, data.exclude keeps target images out', async () => {
+  const other = generated(12, 7, 'o');
+  const frames = join(work, 'frames');
+  await writeImage(join(frames, 'Happy', 't0.jpg'), { format: 'jpeg' });
+  await writeImage(join(frames, 'Sad', 'o3.png'));
+  const c = cfg(['optim.epochs=1', 'data.train=["x","z"]', 'data.sourceWeights=[1,1]', `data.exclude=${JSON.stringify([frames])}`]);
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
+  let r;
+  try {
+    r = await train(c, join(work, 'multi'), { datasets: { train: [tr.ds, other.ds], valid: va.ds }, features: { train: [tr.feats, other.feats], valid: va.feats }, imageCacheDir: join(work, 'img') });
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.ok(Number.isFinite(r.epochs[0].loss));
+  const log = lines.join('');
+  assert.match(log, /data\.exclude: 31 of 32 items of generated:t kept/);
+  assert.match(log, /data\.exclude: 11 of 12 items of generated:o kept/);
+  assert.match(log, /sources: generated 31 items \(weight 1\), generated 11 items \(weight 1\)/);
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
