@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { loadavg, cpus } from 'node:os';
 import * as torch from '../src/torch/index.js';
 import { resnet18 } from '../src/models/resnet.js';
+import { blasInfo } from '../src/torch/native.js';
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     threads: { type: 'string', default: String(Math.max(1, cpus().length)) },
     python: { type: 'string', default: process.env.CAFE_PYTHON ?? '/usr/bin/python3' },
+    // Result file base name under bench/results (e.g. train-step-openblas beside the reference-BLAS train-step).
+    out: { type: 'string', default: 'train-step' },
   },
 });
 const sizes = values.sizes!.split(',').map(Number);
@@ -112,15 +115,15 @@ const commit = execSync('git rev-parse HEAD').toString().trim();
 // Name uncommitted changes to the code this bench runs, so a result never claims a commit it did not run.
 const dirty = execSync('git status --porcelain -- bench/train-step.ts src/torch src/models native test/helpers').toString().trim();
 const command = `node --import tsx bench/train-step.ts ${process.argv.slice(2).join(' ')}`.trim();
-const meta = { command, commit, dirty, date: new Date().toISOString(), torch: torch.loadNative().info().torchVersion, loadavg: loadavg(), cpus: cpus().length };
+const meta = { command, commit, dirty, date: new Date().toISOString(), torch: torch.loadNative().info().torchVersion, blas: blasInfo(), loadavg: loadavg(), cpus: cpus().length };
 const out = join(import.meta.dirname, 'results');
 mkdirSync(out, { recursive: true });
 const write = (name: string, text: string) => writeAtomic(join(out, name), text);
-write('train-step.json', JSON.stringify({ meta, results }, null, 2) + '\n');
+write(`${values.out}.json`, JSON.stringify({ meta, results }, null, 2) + '\n');
 const md = [
   '# ResNet-18 training step: cafe (TypeScript over libtorch) vs Python torch',
   '',
-  `Forward + backward + Adam, batch ${batch}, ${threads} thread(s), median of ${rounds} interleaved rounds x ${steps} steps (after a warm-up step), same libtorch ${meta.torch}.`,
+  `Forward + backward + Adam, batch ${batch}, ${threads} thread(s), median of ${rounds} interleaved rounds x ${steps} steps (after a warm-up step), same libtorch ${meta.torch}, BLAS: ${meta.blas.kind}${meta.blas.library ? ` (${meta.blas.library})` : ''}.`,
   '',
   '| input | cafe img/s | Python torch img/s | ratio (median of paired rounds) | ratio of medians |',
   '|---|---:|---:|---:|---:|',
@@ -131,5 +134,5 @@ const md = [
   `Date: ${meta.date}; load average at the end ${meta.loadavg.map((v) => v.toFixed(2)).join(', ')} (the machine is shared: absolute rates vary, the interleaved ratio is the figure of merit).`,
   '',
 ].join('\n');
-write('train-step.md', md);
+write(`${values.out}.md`, md);
 console.log(md);
