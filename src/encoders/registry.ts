@@ -1,12 +1,15 @@
-// Encoder registry: name -> factory. Names: 'faceres' (default, offline), 'clip-vit-b32[:DIR]', 'onnx:PATH'.
+// Encoder registry: name -> factory. Names: 'faceres' (default, offline), 'facemesh', 'clip-vit-b32[:DIR]', 'onnx:PATH',
+// and any of them joined by '+' (features concatenated, concat.ts).
 import { invalidParameter } from '../errors.js';
 import { createClip, type ClipOptions } from './clip.js';
 import { createFaceres, type FaceresOptions } from './faceres.js';
+import { createFacemesh, type FacemeshOptions } from './facemesh.js';
 import { nodeRuntime } from '../runtime/node.js';
 import { createOnnxFile, type OnnxFileOptions } from './onnx-file.js';
 import type { Encoder } from './types.js';
+import { concatEncoder, encoderParts } from './concat.js';
 
-export type AnyEncoderOptions = FaceresOptions & ClipOptions & OnnxFileOptions;
+export type AnyEncoderOptions = FaceresOptions & FacemeshOptions & ClipOptions & OnnxFileOptions;
 
 export interface EncoderEntry {
   /** Name or prefix ('onnx:' takes a path after it, 'clip-vit-b32:' optionally). */
@@ -22,6 +25,11 @@ const entries: EncoderEntry[] = [
     name: 'faceres',
     summary: 'HSE-FaceRes MobileNet from @vladmandic/human, 1024-d (global_pooling/Mean); offline default',
     create: (arg, opts) => createFaceres({ ...opts, modelPath: arg ?? opts.modelPath }, nodeRuntime),
+  },
+  {
+    name: 'facemesh',
+    summary: 'MediaPipe face mesh from @vladmandic/human: 468 landmarks normalised for position, scale and roll, 1404-d geometry',
+    create: (arg, opts) => createFacemesh({ ...opts, facemeshPath: arg ?? opts.facemeshPath }, nodeRuntime),
   },
   {
     name: 'clip-vit-b32',
@@ -52,8 +60,21 @@ function splitName(spec: string): { name: string; arg?: string } {
   return i < 0 ? { name: spec } : { name: spec.slice(0, i), arg: spec.slice(i + 1) || undefined };
 }
 
-/** Creates an encoder from its registry name, e.g. 'faceres', 'clip-vit-b32:/models/clip', 'onnx:./enc.onnx'. */
+/**
+ * Creates an encoder from its registry name, e.g. 'faceres', 'clip-vit-b32:/models/clip', 'onnx:./enc.onnx', or
+ * several joined by '+' ('faceres+facemesh': features concatenated, see concat.ts).
+ */
 export async function createEncoder(spec: string = DEFAULT_ENCODER, opts: AnyEncoderOptions = {}): Promise<Encoder> {
+  const parts = encoderParts(spec, encoderNames());
+  if (parts.length > 1) {
+    const encoders: Encoder[] = [];
+    for (const p of parts) encoders.push(await createSingle(p, opts));
+    return concatEncoder(encoders);
+  }
+  return createSingle(spec, opts);
+}
+
+async function createSingle(spec: string, opts: AnyEncoderOptions): Promise<Encoder> {
   const { name, arg } = splitName(spec);
   const entry = entries.find((e) => e.name === name);
   if (!entry) throw invalidParameter('encoder', `one of ${entries.map((e) => (e.name === 'onnx' ? 'onnx:PATH' : e.name)).join(', ')}`, spec);

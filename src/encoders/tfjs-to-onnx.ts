@@ -1,5 +1,5 @@
-// Converts a TensorFlow.js graph model of the MobileNet family (Conv2D, DepthwiseConv2dNative, Add, Mul, Relu,
-// Minimum/Maximum, Mean) to ONNX, cut at a chosen output node. Why: onnxruntime-node runs the converted faceres
+// Converts a TensorFlow.js graph model of the MobileNet / BlazeFace family (Conv2D and grappler's fused conv,
+// DepthwiseConv2dNative, Add, Mul, Relu, PReLU, Minimum/Maximum, Mean, MaxPool, Pad, Reshape) to ONNX, cut at a chosen output node. Why: onnxruntime-node runs the converted faceres
 // several times faster than tfjs-wasm on this CPU (see bench/results/encoders.md), and the same session code then
 // serves every encoder.
 //
@@ -41,6 +41,12 @@ function depthwiseToGrouped(w: TfjsWeight): OnnxTensor['data'] {
       for (let c = 0; c < C; c++)
         for (let m = 0; m < M; m++) out[((c * M + m) * H + h) * W + x] = w.data[((h * W + x) * C + c) * M + m];
   return out;
+}
+
+/** The fused op list of a _FusedConv2D, e.g. ['BiasAdd', 'Relu']. */
+function fusedOps(node: TfjsNode): string[] {
+  const l = (node.attr?.fused_ops?.list?.s ?? []) as string[];
+  return l.map((s) => new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0))));
 }
 
 export interface TfjsToOnnxOptions {
@@ -111,6 +117,12 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
   };
   const valueName = (name: string) => (strip(name) === outNode.name ? outputName : strip(name));
   let inputShape: number[] = [];
+  // PReLU slopes: tfjs stores them [C] or [1, 1, C] (NHWC); ONNX broadcasts [C, 1, 1] over NCHW.
+  const slope = (node: string, name: string) => {
+    const a = constOf(name);
+    if (!a) throw invalidParameter(`alpha of ${node}`, 'a constant', name);
+    return addInit(`${node}/slope`, [a.data.length, 1, 1], a.data);
+  };
 
   for (const n of order) {
     const ins = (n.input ?? []).map(strip);
@@ -124,6 +136,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         rank.set(n.name, 4);
         break;
       }
+      case '_FusedConv2D':
       case 'Conv2D':
       case 'DepthwiseConv2dNative': {
         const w = constOf(ins[1]);
@@ -135,11 +148,20 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         const dw = n.op === 'DepthwiseConv2dNative';
         const [H, W, C, M] = w.shape;
         const wName = addInit(`${n.name}/W`, dw ? [C * M, 1, H, W] : [M, C, H, W], dw ? depthwiseToGrouped(w) : hwioToOihw(w));
+        // _FusedConv2D (grappler's Conv2D + BiasAdd [+ Relu | Prelu]): the bias becomes Conv's B, the activation its
+        // own node after it.
+        const fused = n.op === '_FusedConv2D' ? fusedOps(n) : [];
+        if (fused.length && fused[0] !== 'BiasAdd') throw invalidParameter(`fused_ops of ${n.name}`, "BiasAdd first", fused);
+        const act = fused[1];
+        if (act !== undefined && !['Relu', 'Prelu'].includes(act)) throw invalidParameter(`fused_ops of ${n.name}`, 'BiasAdd, then Relu or Prelu', fused);
+        const bias = fused.length ? constOf(ins[2]) : undefined;
+        if (fused.length && !bias) throw invalidParameter(`bias of ${n.name}`, 'a constant', ins[2]);
+        const convOut = act ? `${n.name}/conv` : out;
         nodes.push({
           op: 'Conv',
           name: n.name,
-          inputs: [valueName(ins[0]), wName],
-          outputs: [out],
+          inputs: [valueName(ins[0]), wName, ...(bias ? [addInit(`${n.name}/B`, [bias.data.length], bias.data)] : [])],
+          outputs: [convOut],
           attrs: {
             kernel_shape: [H, W],
             strides: [stride[1], stride[2]],
@@ -149,7 +171,60 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
             ...(dw ? { group: C } : {}),
           },
         });
+        if (act === 'Relu') nodes.push({ op: 'Relu', name: `${n.name}/relu`, inputs: [convOut], outputs: [out] });
+        if (act === 'Prelu') nodes.push({ op: 'PRelu', name: `${n.name}/prelu`, inputs: [convOut, slope(n.name, ins[3])], outputs: [out] });
         rank.set(n.name, 4);
+        break;
+      }
+      case 'Prelu': {
+        nodes.push({ op: 'PRelu', name: n.name, inputs: [valueName(ins[0]), slope(n.name, ins[1])], outputs: [out] });
+        rank.set(n.name, rank.get(ins[0]) ?? 4);
+        break;
+      }
+      case 'MaxPool': {
+        if (attrString(n, 'data_format') !== 'NHWC') throw invalidParameter(`data_format of ${n.name}`, "'NHWC'", attrString(n, 'data_format'));
+        const k = attrInts(n, 'ksize') ?? [1, 1, 1, 1];
+        const st = attrInts(n, 'strides') ?? [1, 1, 1, 1];
+        nodes.push({
+          op: 'MaxPool',
+          name: n.name,
+          inputs: [valueName(ins[0])],
+          outputs: [out],
+          attrs: { kernel_shape: [k[1], k[2]], strides: [st[1], st[2]], auto_pad: attrString(n, 'padding') === 'SAME' ? 'SAME_UPPER' : 'VALID' },
+        });
+        rank.set(n.name, 4);
+        break;
+      }
+      case 'Pad': {
+        // paddings [rank, 2] (before, after) in NHWC axis order -> ONNX pads [begins..., ends...] in NCHW order.
+        const p = constOf(ins[1]);
+        if (!p) throw invalidParameter(`paddings of ${n.name}`, 'a constant', ins[1]);
+        const r = p.shape[0];
+        const axes = r === 4 ? [0, 3, 1, 2] : [...Array(r).keys()]; // NHWC axis of each NCHW axis
+        const begins = axes.map((a) => BigInt(p.data[a * 2]));
+        const ends = axes.map((a) => BigInt(p.data[a * 2 + 1]));
+        const pads = addInit(`${n.name}/pads`, [2 * r], BigInt64Array.from([...begins, ...ends]));
+        nodes.push({ op: 'Pad', name: n.name, inputs: [valueName(ins[0]), pads], outputs: [out], attrs: { mode: 'constant' } });
+        rank.set(n.name, r);
+        break;
+      }
+      case 'Reshape': {
+        // tfjs reshapes NHWC memory: a 4-D (NCHW here) input goes back to NHWC first so the flattened order matches.
+        const shape = constOf(ins[1]);
+        if (!shape) throw invalidParameter(`shape of ${n.name}`, 'a constant', ins[1]);
+        let x = valueName(ins[0]);
+        if ((rank.get(ins[0]) ?? 4) === 4) {
+          nodes.push({ op: 'Transpose', name: `${n.name}/nhwc`, inputs: [x], outputs: [`${n.name}/nhwc`], attrs: { perm: [0, 2, 3, 1] } });
+          x = `${n.name}/nhwc`;
+        }
+        const dims = Array.from(shape.data, (d) => BigInt(d));
+        nodes.push({ op: 'Reshape', name: n.name, inputs: [x, addInit(`${n.name}/shape`, [dims.length], BigInt64Array.from(dims))], outputs: [out] });
+        rank.set(n.name, dims.length);
+        break;
+      }
+      case 'Identity': {
+        nodes.push({ op: 'Identity', name: n.name, inputs: [valueName(ins[0])], outputs: [out] });
+        rank.set(n.name, rank.get(ins[0]) ?? 4);
         break;
       }
       case 'Add':
@@ -200,7 +275,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         break;
       }
       default:
-        throw invalidParameter(`op of ${n.name}`, 'one of Conv2D, DepthwiseConv2dNative, Add, Mul, Sub, Relu, Minimum, Maximum, Mean, Sigmoid', n.op);
+        throw invalidParameter(`op of ${n.name}`, 'one of Conv2D, _FusedConv2D, DepthwiseConv2dNative, Add, Mul, Sub, Relu, Prelu, Minimum, Maximum, Mean, Sigmoid, MaxPool, Pad, Reshape, Identity', n.op);
     }
   }
   // The graph input feeds the first consumer under its tfjs name; rename it.

@@ -3,6 +3,7 @@
 import { flipImage } from '../encoders/preprocess.js';
 import { preprocessHash } from '../encoders/preprocess-node.js';
 import type { Encoder, RgbImage } from '../encoders/types.js';
+import { concatRows, isConcatEncoder } from '../encoders/concat.js';
 import type { Dataset, DatasetItem } from '../data/types.js';
 import { Progress } from '../util/progress.js';
 import { parseSpec } from '../data/spec.js';
@@ -80,8 +81,48 @@ async function decodeAll(items: DatasetItem[], concurrency: number): Promise<Arr
   return out;
 }
 
+/** Joins per-part features of one dataset column-wise over the ids every part has (dataset order). */
+function joinParts(parts: Features[], dataset: Dataset): Features {
+  const rows = parts.map((f) => new Map(f.ids.map((id, i) => [id, i])));
+  const ids = dataset.items.map((it) => it.id).filter((id) => rows.every((r) => r.has(id)));
+  const dims = parts.map((f) => f.dim);
+  const pick = (k: number, which: 'features' | 'flipped') => {
+    const src = parts[k][which]!;
+    const D = dims[k];
+    const out = new Float32Array(ids.length * D);
+    ids.forEach((id, i) => {
+      const r = rows[k].get(id)!;
+      out.set(src.subarray(r * D, (r + 1) * D), i * D);
+    });
+    return out;
+  };
+  const join = (which: 'features' | 'flipped') => concatRows(parts.map((_, k) => pick(k, which)), dims, ids.length);
+  const skipped = new Map<string, string>();
+  for (const f of parts) for (const x of f.skipped) if (!skipped.has(x.id)) skipped.set(x.id, x.reason);
+  return {
+    ids,
+    features: join('features'),
+    ...(parts.every((f) => f.flipped) ? { flipped: join('flipped') } : {}),
+    dim: dims.reduce((a, b) => a + b, 0),
+    skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
+    stats: {
+      hits: Math.min(...parts.map((f) => f.stats.hits)),
+      computed: Math.max(...parts.map((f) => f.stats.computed)),
+      seconds: parts.reduce((a, f) => a + f.stats.seconds, 0),
+      interrupted: parts.some((f) => f.stats.interrupted),
+    },
+    cacheEntry: parts.map((f) => f.cacheEntry).join(' + '),
+  };
+}
+
 /** Features of every item of `dataset` under `encoder`; computes and caches what the cache lacks. */
 export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: FeatureOptions = {}): Promise<Features> {
+  if (isConcatEncoder(encoder)) {
+    // Each part reads and fills its own cache entry; the concatenation is never stored.
+    const parts: Features[] = [];
+    for (const p of encoder.parts) parts.push(await getFeatures(p, dataset, { ...opts, label: `${p.name} ${opts.label ?? dataset.spec}` }));
+    return joinParts(parts, dataset);
+  }
   const t0 = performance.now();
   // Keyed by the dataset root, not the full spec: splits and label modes of one dataset share its features (an
   // item's pixels depend only on its id, source and box, which the per-item signature covers).

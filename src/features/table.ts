@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { createEncoder } from '../encoders/registry.js';
 import { preprocessHash } from '../encoders/preprocess-node.js';
 import type { Encoder } from '../encoders/types.js';
+import { concatRows, isConcatEncoder } from '../encoders/concat.js';
 import { datasetRoot, getFeatures } from './extract.js';
 import { defaultCacheDir, entryDir, EntryStore, itemSignature } from './store.js';
 import { formatSpec, parseSpec } from '../data/spec.js';
@@ -49,6 +50,12 @@ export async function disposeEncoders(): Promise<void> {
 export async function loadFeatureTable(encoderName: string, dataset: Dataset, opts: { flip: boolean; cacheDir?: string; allowPartial?: boolean; progress?: boolean }): Promise<FeatureTable> {
   const encoder = await encoderFor(encoderName);
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  if (opts.allowPartial && isConcatEncoder(encoder)) {
+    // Each part's cached rows; the items every part has, columns joined.
+    const parts: FeatureTable[] = [];
+    for (const p of encoder.parts) parts.push(await loadFeatureTable(p.name, dataset, opts));
+    return joinTables(parts, dataset);
+  }
   if (opts.allowPartial) {
     const key = { spec: datasetRoot(dataset.spec), encoder: encoder.name, preprocessHash: preprocessHash(encoder.preprocess), weightsHash: encoder.weightsHash };
     const dir = entryDir(cacheDir, key);
@@ -68,6 +75,23 @@ export async function loadFeatureTable(encoderName: string, dataset: Dataset, op
   }
   const f = await getFeatures(encoder, dataset, { flip: opts.flip, cacheDir, progress: opts.progress ?? true });
   return { dim: f.dim, row: new Map(f.ids.map((id, i) => [id, i])), features: f.features, ...(f.flipped ? { flipped: f.flipped } : {}) };
+}
+
+/** Tables of one dataset joined column-wise over the ids all of them have (dataset order). */
+export function joinTables(parts: FeatureTable[], dataset: Dataset): FeatureTable {
+  const ids = dataset.items.map((it) => it.id).filter((id) => parts.every((t) => t.row.has(id)));
+  const dims = parts.map((t) => t.dim);
+  const pick = (k: number, which: 'features' | 'flipped') => {
+    const t = parts[k];
+    return gatherFeatures(which === 'features' ? t : { ...t, features: t.flipped! }, ids);
+  };
+  const join = (which: 'features' | 'flipped') => concatRows(parts.map((_, k) => pick(k, which)), dims, ids.length);
+  return {
+    dim: dims.reduce((a, b) => a + b, 0),
+    row: new Map(ids.map((id, i) => [id, i])),
+    features: join('features'),
+    ...(parts.every((t) => t.flipped) ? { flipped: join('flipped') } : {}),
+  };
 }
 
 /** Gathers rows [B, D] for a batch; `flipped[b]` picks the mirrored image's feature. */
