@@ -135,14 +135,20 @@ export interface ExportResult {
 const GRAY_DATASETS: Record<string, number> = { ferplus: 48, fer2013: 48, ckplus: 48, 'ckplus48': 48 };
 
 /** Encoder feature width without opening a session (needed when no weight reveals it, e.g. dimMatch 'pool'). */
-const ENCODER_DIMS: Record<string, number> = { faceres: 1024, 'clip-vit-b32': 512 };
+const ENCODER_DIMS: Record<string, number> = { faceres: 1024, facemesh: 1404, 'clip-vit-b32': 512 };
+
+/** Width of a registry spec, fused ones ('faceres+facemesh') included; undefined when a part's width is unknown. */
+function knownDim(encoder: string): number | undefined {
+  const parts = encoder.split('+').map((p) => ENCODER_DIMS[p.split(':')[0]]);
+  return parts.every((d) => d !== undefined) ? parts.reduce((a, b) => a + b, 0) : undefined;
+}
 
 function featureDim(w: Map<string, PlainTensor>, m: HeadModelConfig, encoder: string): number {
   const proj = w.get('proj.weight');
   const fcIn = w.get('fc.weight')?.shape[1];
   if (m.kind === 'probe' && fcIn) return fcIn;
   if (m.kind === 'cafe' && proj) return m.dimMatch === 'projectF' ? proj.shape[1] : proj.shape[0];
-  const known = ENCODER_DIMS[encoder.split(':')[0]];
+  const known = knownDim(encoder);
   if (known) return known;
   if (m.kind === 'cafe' && m.dimMatch !== 'pool' && fcIn) return fcIn; // D === d: no projection
   throw invalidParameter('encoder', `one of ${Object.keys(ENCODER_DIMS).join(', ')} (cannot tell the feature width of '${encoder}')`, encoder);

@@ -1,4 +1,5 @@
 // Joins cached features with a dataset's labels: the input of the probe (and of any feature-level training).
+import { invalidParameter } from '../errors.js';
 import { EXPRESSIONS, expressionIndex } from '../labels.js';
 import type { Dataset } from '../data/types.js';
 import type { Encoder } from '../encoders/types.js';
@@ -40,5 +41,32 @@ export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts:
     classes: EXPRESSIONS.filter((_, c) => present.has(c)),
     dropped: dataset.items.length - keep.length,
     cache: f.stats,
+  };
+}
+
+/** Several labelled sets as one training set (rows stacked, source order). */
+export function concatSets(sets: LabelledSet[]): LabelledSet {
+  if (sets.length === 1) return sets[0];
+  const dim = sets[0].dim;
+  const bad = sets.find((s) => s.dim !== dim);
+  if (bad) throw invalidParameter(`--train ${bad.spec}`, `${dim}-d features like ${sets[0].spec}`, bad.dim);
+  const n = sets.reduce((a, s) => a + s.labels.length, 0);
+  const features = new Float32Array(n * dim); // [N, D]
+  const labels = new Int32Array(n);
+  let off = 0;
+  for (const s of sets) {
+    features.set(s.features, off * dim);
+    labels.set(s.labels, off);
+    off += s.labels.length;
+  }
+  return {
+    spec: sets.map((s) => s.spec).join(' + '),
+    ids: sets.flatMap((s, k) => s.ids.map((id) => `${k}|${id}`)),
+    classes: [...new Set(sets.flatMap((s) => s.classes))],
+    dropped: sets.reduce((a, s) => a + s.dropped, 0),
+    cache: sets[0].cache,
+    features,
+    labels,
+    dim,
   };
 }

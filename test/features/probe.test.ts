@@ -46,3 +46,21 @@ test('trainProbe (libtorch) separates synthetic classes and picks a weight decay
   const s = score(predict(p, test.features), test.labels);
   assert.ok(s.accuracy > 0.95, `accuracy ${s.accuracy}`);
 });
+
+test('concatSets: several training sources stacked in order, ids per source, classes united; widths must agree', async () => {
+  const { concatSets } = await import('../../src/features/labelled.js');
+  const set = (spec: string, rows: number[][], labels: number[], classes: string[]) => ({
+    spec, ids: labels.map((_, i) => `img${i}`), classes, dropped: 1, cache: { hits: 0, computed: 0, seconds: 0, interrupted: false },
+    features: Float32Array.from(rows.flat()), labels: Int32Array.from(labels), dim: rows[0].length,
+  });
+  const a = set('a', [[1, 2], [3, 4]], [0, 1], ['neutral', 'happiness']);
+  const b = set('b', [[5, 6]], [6], ['anger']);
+  const m = concatSets([a, b]);
+  assert.deepEqual([...m.features], [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual([...m.labels], [0, 1, 6]);
+  assert.deepEqual(m.ids, ['0|img0', '0|img1', '1|img0']);
+  assert.deepEqual(m.classes, ['neutral', 'happiness', 'anger']);
+  assert.equal(m.dropped, 2);
+  assert.equal(concatSets([a]), a);
+  assert.throws(() => concatSets([a, set('c', [[1, 2, 3]], [0], ['neutral'])]), /--train c/);
+});

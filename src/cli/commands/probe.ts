@@ -6,14 +6,17 @@ import type { Command } from '../command.js';
 import { openDataset } from '../../data/index.js';
 import { createEncoder, DEFAULT_ENCODER } from '../../encoders/registry.js';
 import { loadPreprocess } from '../../encoders/preprocess-node.js';
-import { labelledFeatures, type LabelledSet } from '../../features/labelled.js';
+import { concatSets, labelledFeatures, type LabelledSet } from '../../features/labelled.js';
 import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
 import { invalidParameter } from '../../errors.js';
+import { excludedStems, excludeItems } from '../../train/sources.js';
+
 
 const usage = `Usage: cafe probe --train SPEC --valid SPEC --target SPEC [--target SPEC ...] [options]
 
-Linear probe (logistic regression, trained with libtorch) on cached frozen features: trains on --train, picks the
+Linear probe (logistic regression, trained with libtorch) on cached frozen features: trains on --train (repeatable:
+several sources stacked; --exclude keeps a target's images out of them), picks the
 weight decay on --valid only, reports accuracy and balanced accuracy on every --target. Features are standardised
 with the training set's statistics. Targets without some classes (CK+48 has no neutral) are scored with the 7-way
 argmax: predicting an absent class counts as an error.
@@ -25,6 +28,7 @@ Options:
   --steps N         full-batch Adam steps per fit (default 300)
   --lr X            peak learning rate (default 0.01)
   --seed N          initialisation seed (default 0)
+  --exclude DIR     folder of images kept out of every --train source by file name (repeatable), e.g. photos/sfew-frames
   --balanced        class-balanced loss weights (N / (C * count)), against the training set's class skew
   --cache-dir DIR   feature cache root (default $CAFE_CACHE_DIR or .cache/cafe/features)
   --out PREFIX      also write PREFIX.json and PREFIX.md (e.g. bench/results/probe)
@@ -34,7 +38,7 @@ const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
 
 export const probe: Command = {
   name: ['probe'],
-  summary: 'linear probe on cached encoder features: train on one dataset, score accuracy on others',
+  summary: 'linear probe on cached encoder features: train on one or more datasets, score accuracy on others',
   usage,
   async run(argv) {
     const { values } = parseArgs({
@@ -42,7 +46,8 @@ export const probe: Command = {
       options: {
         encoder: { type: 'string', default: DEFAULT_ENCODER },
         preprocess: { type: 'string' },
-        train: { type: 'string' },
+        train: { type: 'string', multiple: true },
+        exclude: { type: 'string', multiple: true },
         valid: { type: 'string' },
         target: { type: 'string', multiple: true },
         wd: { type: 'string' },
@@ -56,7 +61,7 @@ export const probe: Command = {
       },
       strict: true,
     });
-    if (!values.train || !values.valid || !values.target?.length) {
+    if (!values.train?.length || !values.valid || !values.target?.length) {
       console.error(usage);
       return 2;
     }
@@ -66,15 +71,21 @@ export const probe: Command = {
     const t0 = performance.now();
     const encoder = await createEncoder(values.encoder, { preprocess: values.preprocess ? loadPreprocess(values.preprocess) : undefined });
     const cacheDir = values['cache-dir'] ?? defaultCacheDir();
-    const load = async (spec: string): Promise<LabelledSet> => {
-      const ds = await openDataset(spec);
+    // Target images kept out of every training source (e.g. photos/sfew-frames: full frames of SFEW Train images).
+    const stems = excludedStems(values.exclude ?? []);
+    const load = async (spec: string, isTrain = false): Promise<LabelledSet> => {
+      const opened = await openDataset(spec);
+      const ds = isTrain ? excludeItems(opened, stems) : opened;
+      if (ds.items.length < opened.items.length) console.error(`${ds.spec}: ${opened.items.length - ds.items.length} items excluded (--exclude)`);
       const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true });
       console.error(`${ds.spec}: ${s.labels.length} labelled items (${s.cache.hits} cached, ${s.cache.computed} computed, ${s.dropped} dropped) in ${s.cache.seconds.toFixed(1)}s`);
       return s;
     };
     let train: LabelledSet, valid: LabelledSet, targets: LabelledSet[];
     try {
-      train = await load(values.train);
+      const sources: LabelledSet[] = [];
+      for (const t of values.train) sources.push(await load(t, true));
+      train = concatSets(sources);
       valid = await load(values.valid);
       targets = [];
       for (const t of values.target) targets.push(await load(t));
