@@ -30,6 +30,8 @@ Options:
   --seed N          initialisation seed (default 0)
   --exclude DIR     folder of images kept out of every --train source by file name (repeatable), e.g. photos/sfew-frames
   --balanced        class-balanced loss weights (N / (C * count)), against the training set's class skew
+  --save-run DIR    also write the probe as a run folder (standardisation folded into fc) for cafe eval --run and
+                    cafe export --run
   --cache-dir DIR   feature cache root (default $CAFE_CACHE_DIR or .cache/cafe/features)
   --out PREFIX      also write PREFIX.json and PREFIX.md (e.g. bench/results/probe)
   --json            print the result as JSON`;
@@ -56,6 +58,7 @@ export const probe: Command = {
         seed: { type: 'string' },
         balanced: { type: 'boolean', default: false },
         'cache-dir': { type: 'string' },
+        'save-run': { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -134,6 +137,22 @@ export const probe: Command = {
       results: rows,
       seconds: { features: (tLoad - t0) / 1000, train: (tTrain - tLoad) / 1000 },
     };
+    if (values['save-run']) {
+      const { saveProbeRun } = await import('../../features/probe-run.js');
+      const v = rows[0];
+      saveProbeRun(values['save-run'], p, {
+        name: values['save-run'].split(/[\\/]/).filter(Boolean).pop()!,
+        encoder: encoder.name,
+        train: values.train,
+        valid: values.valid,
+        exclude: values.exclude ?? [],
+        validAccuracy: v.accuracy,
+        validBalancedAccuracy: v.balancedAccuracy,
+        classBalance: values.balanced ? 'reweight' : 'none',
+        command: result.command,
+      });
+      console.error(`run folder: ${values['save-run']} (cafe eval --run / cafe export --run)`);
+    }
     const md = [
       `# Linear probe: ${encoder.name} features (${encoder.dim}-d)`,
       '',

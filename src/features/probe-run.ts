@@ -1,0 +1,78 @@
+// A fitted linear probe as a run folder (config.json + best.safetensors + metrics.jsonl), so `cafe eval --run` and
+// `cafe export --run` treat it like any trained run: a probe-kind CafeModel (logits = fc(F)). The probe standardises
+// features with the training set's statistics; that affine step is folded into fc, so the exported head reads the raw
+// encoder features as every other head does:
+//   W (x - mean) / std + b  =  (W / std) x + (b - W mean / std)
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as torch from '../torch/index.js';
+import { resolveConfig, type TrainConfig } from '../cafe/config.js';
+import { writeAtomic } from '../util/atomic.js';
+import type { Probe } from './probe.js';
+
+/** fc.weight [C, D] and fc.bias [C] that give the probe's logits on unstandardised features. */
+export function foldStandardisation(p: Pick<Probe, 'dim' | 'mean' | 'std' | 'weight' | 'bias'>): { weight: Float32Array; bias: Float32Array } {
+  const D = p.dim;
+  const C = p.bias.length;
+  const weight = new Float32Array(C * D);
+  const bias = new Float32Array(C);
+  for (let c = 0; c < C; c++) {
+    let b = p.bias[c];
+    for (let d = 0; d < D; d++) {
+      const w = p.weight[c * D + d] / p.std[d];
+      weight[c * D + d] = w;
+      b -= w * p.mean[d];
+    }
+    bias[c] = b;
+  }
+  return { weight, bias };
+}
+
+export interface ProbeRunInfo {
+  name: string;
+  encoder: string;
+  train: string[];
+  valid: string;
+  exclude: string[];
+  validAccuracy: number;
+  validBalancedAccuracy: number;
+  classBalance: 'none' | 'reweight';
+  /** How it was made, kept in the weights' metadata. */
+  command: string;
+}
+
+/** Writes the run folder `dir`; returns the resolved config saved in it. */
+export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainConfig {
+  mkdirSync(dir, { recursive: true });
+  const cfg = resolveConfig(
+    {
+      name: info.name,
+      data: { train: info.train.length === 1 ? info.train[0] : info.train, valid: info.valid, exclude: info.exclude, imageSize: 48 },
+      encoder: { name: info.encoder, allowPartial: false },
+      model: { kind: 'probe' },
+      loss: { classBalance: info.classBalance },
+      optim: { epochs: 1, weightDecay: p.weightDecay },
+    },
+    [],
+  );
+  writeAtomic(join(dir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
+  const { weight, bias } = foldStandardisation(p);
+  const C = bias.length;
+  const w = torch.tensor(weight, [C, p.dim]);
+  const b = torch.tensor(bias, [C]);
+  try {
+    torch.saveSafetensors(join(dir, 'best.safetensors'), { 'fc.weight': w, 'fc.bias': b }, {
+      config: JSON.stringify(cfg),
+      epoch: '0',
+      encoderDim: String(p.dim),
+      madeBy: info.command,
+      weightDecay: String(p.weightDecay),
+    });
+  } finally {
+    w.dispose();
+    b.dispose();
+  }
+  const metrics = { epoch: 0, lr: 0, loss: 0, ce: 0, sep: 0, div: 0, trainAccuracy: NaN, validAccuracy: info.validAccuracy, validBalancedAccuracy: info.validBalancedAccuracy, imagesPerSecond: 0, seconds: 0 };
+  writeAtomic(join(dir, 'metrics.jsonl'), JSON.stringify(metrics) + '\n');
+  return cfg;
+}
