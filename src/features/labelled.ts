@@ -70,3 +70,20 @@ export function concatSets(sets: LabelledSet[]): LabelledSet {
     dim,
   };
 }
+
+/**
+ * Row weights [N] for sources of sizes `sizes` stacked in order, so that source k carries shares[k] / sum(shares) of
+ * the total weight (N); undefined shares = every row 1.
+ */
+export function sourceRowWeights(sizes: number[], shares?: number[]): Float32Array | undefined {
+  if (!shares) return undefined;
+  const N = sizes.reduce((a, b) => a + b, 0);
+  const total = shares.reduce((a, b) => a + b, 0);
+  const out = new Float32Array(N);
+  let off = 0;
+  sizes.forEach((n, k) => {
+    out.fill(n ? (shares[k] / total) * (N / n) : 0, off, off + n);
+    off += n;
+  });
+  return out;
+}

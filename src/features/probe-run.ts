@@ -34,6 +34,8 @@ export interface ProbeRunInfo {
   train: string[];
   valid: string;
   exclude: string[];
+  /** Share per training source (cafe probe --source-weights); [] = every image once. */
+  sourceWeights: number[];
   validAccuracy: number;
   validBalancedAccuracy: number;
   classBalance: 'none' | 'reweight';
@@ -47,7 +49,7 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
   const cfg = resolveConfig(
     {
       name: info.name,
-      data: { train: info.train.length === 1 ? info.train[0] : info.train, valid: info.valid, exclude: info.exclude, imageSize: 48 },
+      data: { train: info.train.length === 1 ? info.train[0] : info.train, valid: info.valid, exclude: info.exclude, sourceWeights: info.sourceWeights, imageSize: 48 },
       encoder: { name: info.encoder, allowPartial: false },
       model: { kind: 'probe' },
       loss: { classBalance: info.classBalance },

@@ -24,6 +24,11 @@ export interface ProbeConfig {
    * FER+'s skew (35% neutral, 0.5% disgust) that makes the probe call subtle CK+ faces neutral. Default 'none'.
    */
   classWeights?: 'none' | 'balanced';
+  /**
+   * Per-row weights [N] of the training set (e.g. each source's share when several are stacked), multiplied with the
+   * class weights; the loss is the weighted mean. Default: every row 1.
+   */
+  sampleWeights?: Float32Array;
   /** libtorch seed for the initial weights (default 0). */
   seed?: number;
   /** Called after each fit, for progress output. */
@@ -134,7 +139,7 @@ function checkSet(s: LabelledFeatures, name: string): void {
 }
 
 /** One full-batch fit; returns weights [C, D], bias [C] and the final training loss. */
-function fit(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: number, lr: number, seed: number, weight?: torch.Tensor) {
+function fit(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: number, lr: number, seed: number, weight?: torch.Tensor, rowWeight?: torch.Tensor) {
   torch.manualSeed(seed);
   const lin = new torch.nn.Linear(dim, NUM_CLASSES);
   const opt = new torch.optim.Adam(lin.parameters(), { lr, weightDecay: wd });
@@ -143,7 +148,10 @@ function fit(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: n
     opt.lr = lr * 0.5 * (1 + Math.cos((Math.PI * s) / steps));
     loss = torch.tidy(() => {
       opt.zeroGrad();
-      const l = torch.crossEntropy(lin.forward(x), y, weight ? { weight } : {});
+      // Row weights: the weighted mean of per-row losses, as CrossEntropyLoss(weight) normalises by the weights' sum.
+      const l = rowWeight
+        ? torch.div(torch.sum(torch.mul(torch.crossEntropy(lin.forward(x), y, { reduction: 'none' }), rowWeight)), torch.sum(rowWeight))
+        : torch.crossEntropy(lin.forward(x), y, weight ? { weight } : {});
       l.backward();
       opt.step();
       return l.item();
@@ -174,12 +182,19 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
     // Absent classes get weight 0 (they have no terms anyway).
     weight = torch.tensor(counts.map((c) => (c ? train.labels.length / (NUM_CLASSES * c) : 0)), [NUM_CLASSES]); // [C]
   }
+  let rowWeight: torch.Tensor | undefined;
+  if (cfg.sampleWeights) {
+    const sw = cfg.sampleWeights;
+    if (sw.length !== train.labels.length || sw.some((v) => !(v >= 0))) throw invalidParameter('sampleWeights', `${train.labels.length} weights >= 0`, sw.length);
+    const cw = weight ? (weight.data<'float32'>() as Float32Array) : undefined;
+    rowWeight = torch.tensor(Float32Array.from(sw, (v, i) => v * (cw ? cw[train.labels[i]] : 1)), [train.labels.length]); // [N]
+  }
   let best: Probe | undefined;
   const results: Probe['grid'] = [];
   try {
     for (const wd of grid) {
       const t0 = performance.now();
-      const f = fit(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, weight);
+      const f = fit(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, weight, rowWeight);
       const candidate: Probe = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, weightDecay: wd, grid: results };
       const validAccuracy = score(predict(candidate, valid.features), valid.labels).accuracy;
       results.push({ weightDecay: wd, validAccuracy, trainLoss: f.loss });
@@ -191,6 +206,7 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
     x.dispose();
     y.dispose();
     weight?.dispose();
+    rowWeight?.dispose();
   }
   return best!;
 }

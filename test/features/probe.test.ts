@@ -64,3 +64,30 @@ test('concatSets: several training sources stacked in order, ids per source, cla
   assert.equal(concatSets([a]), a);
   assert.throws(() => concatSets([a, set('c', [[1, 2, 3]], [0], ['neutral'])]), /--train c/);
 });
+
+test('sourceRowWeights: each source carries its share of the total weight', async () => {
+  const { sourceRowWeights } = await import('../../src/features/labelled.js');
+  assert.equal(sourceRowWeights([3, 1]), undefined);
+  const w = sourceRowWeights([3, 1], [1, 1])!; // 4 rows: the one row of source 1 weighs as much as the three of source 0
+  assert.deepEqual([...w].map((v) => +v.toFixed(4)), [0.6667, 0.6667, 0.6667, 2]);
+  assert.ok(Math.abs(w.reduce((a, b) => a + b, 0) - 4) < 1e-5);
+});
+
+test('trainProbe sampleWeights: rows of weight 0 do not count; all-1 weights equal no weights', { skip: !nativeAvailable() && 'libtorch addon not built' }, () => {
+  const clean = synthetic(140, 5, 8);
+  const valid = synthetic(70, 6, 8);
+  // A block of the same points with wrong labels, then weighted 0.
+  const noise = synthetic(140, 7, 8);
+  const stacked = { dim: 8, features: new Float32Array([...clean.features, ...noise.features]), labels: Int32Array.from([...clean.labels, ...noise.labels.map((l) => (l + 3) % 7)]) };
+  const w = new Float32Array(280).fill(1, 0, 140);
+  const o = { weightDecays: [1e-3], steps: 150 };
+  const a = trainProbe(stacked, valid, { ...o, sampleWeights: w });
+  const b = trainProbe({ ...clean }, valid, o);
+  assert.ok(score(predict(a, valid.features), valid.labels).accuracy > 0.95);
+  assert.ok(score(predict(b, valid.features), valid.labels).accuracy > 0.95);
+  const c = trainProbe(stacked, valid, o); // the wrong labels counted: worse
+  assert.ok(score(predict(c, valid.features), valid.labels).accuracy < score(predict(a, valid.features), valid.labels).accuracy);
+  const d = trainProbe(clean, valid, { ...o, sampleWeights: new Float32Array(140).fill(1) });
+  for (let i = 0; i < b.weight.length; i++) assert.ok(Math.abs(b.weight[i] - d.weight[i]) < 1e-4);
+  assert.throws(() => trainProbe(clean, valid, { ...o, sampleWeights: new Float32Array(3) }), /sampleWeights/);
+});

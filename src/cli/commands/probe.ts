@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { openDataset } from '../../data/index.js';
 import { createEncoder, DEFAULT_ENCODER } from '../../encoders/registry.js';
 import { loadPreprocess } from '../../encoders/preprocess-node.js';
-import { concatSets, labelledFeatures, type LabelledSet } from '../../features/labelled.js';
+import { concatSets, labelledFeatures, sourceRowWeights, type LabelledSet } from '../../features/labelled.js';
 import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
 import { invalidParameter } from '../../errors.js';
@@ -28,6 +28,8 @@ Options:
   --steps N         full-batch Adam steps per fit (default 300)
   --lr X            peak learning rate (default 0.01)
   --seed N          initialisation seed (default 0)
+  --source-weights W  share of the loss per --train source, comma-separated (e.g. 1,1: sources count equally
+                    whatever their sizes); default: every image counts once
   --exclude DIR     folder of images kept out of every --train source by file name (repeatable), e.g. photos/sfew-frames
   --balanced        class-balanced loss weights (N / (C * count)), against the training set's class skew
   --save-run DIR    also write the probe as a run folder (standardisation folded into fc) for cafe eval --run and
@@ -50,6 +52,7 @@ export const probe: Command = {
         preprocess: { type: 'string' },
         train: { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
+        'source-weights': { type: 'string' },
         valid: { type: 'string' },
         target: { type: 'string', multiple: true },
         wd: { type: 'string' },
@@ -84,11 +87,16 @@ export const probe: Command = {
       console.error(`${ds.spec}: ${s.labels.length} labelled items (${s.cache.hits} cached, ${s.cache.computed} computed, ${s.dropped} dropped) in ${s.cache.seconds.toFixed(1)}s`);
       return s;
     };
+    const shares = values['source-weights']?.split(',').map(Number);
+    if (shares && (shares.length !== values.train.length || shares.some((w) => !(w >= 0)) || !shares.some((w) => w > 0)))
+      throw invalidParameter('--source-weights', `${values.train.length} comma-separated numbers >= 0 (one per --train), not all 0`, values['source-weights']);
+    let sampleWeights: Float32Array | undefined;
     let train: LabelledSet, valid: LabelledSet, targets: LabelledSet[];
     try {
       const sources: LabelledSet[] = [];
       for (const t of values.train) sources.push(await load(t, true));
       train = concatSets(sources);
+      sampleWeights = sourceRowWeights(sources.map((s) => s.labels.length), shares);
       valid = await load(values.valid);
       targets = [];
       for (const t of values.target) targets.push(await load(t));
@@ -102,6 +110,7 @@ export const probe: Command = {
       lr: values.lr ? Number(values.lr) : undefined,
       seed: values.seed ? Number(values.seed) : undefined,
       classWeights: values.balanced ? 'balanced' : 'none',
+      sampleWeights,
       onFit: (wd, acc, s) => console.error(`  weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
     });
     const tTrain = performance.now();
@@ -130,7 +139,7 @@ export const probe: Command = {
       commit,
       date: new Date().toISOString(),
       encoder: { name: encoder.name, dim: encoder.dim, weightsHash: encoder.weightsHash },
-      train: { spec: train.spec, n: train.labels.length },
+      train: { spec: train.spec, n: train.labels.length, sourceWeights: shares ?? null, exclude: values.exclude ?? [] },
       valid: { spec: valid.spec, n: valid.labels.length },
       chosenWeightDecay: p.weightDecay,
       grid: p.grid,
@@ -146,6 +155,7 @@ export const probe: Command = {
         train: values.train,
         valid: values.valid,
         exclude: values.exclude ?? [],
+        sourceWeights: shares ?? [],
         validAccuracy: v.accuracy,
         validBalancedAccuracy: v.balancedAccuracy,
         classBalance: values.balanced ? 'reweight' : 'none',
@@ -156,7 +166,7 @@ export const probe: Command = {
     const md = [
       `# Linear probe: ${encoder.name} features (${encoder.dim}-d)`,
       '',
-      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
+      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
       '',
       '| target | n | accuracy % | balanced accuracy % | note |',
       '|---|---:|---:|---:|---|',
