@@ -18,7 +18,7 @@ interface EvalJson {
   /** Peer rows (bench/cafe-peers.ts): no run, no config. */
   peer?: string;
   what?: string;
-  config?: { name: string; model: Record<string, unknown>; loss: { lambda: number; beta: number; classBalance?: string; tau?: number }; optim: { epochs: number }; data: { trainLimit: number; imageSize: number } };
+  config?: { name: string; model: Record<string, unknown>; loss: { lambda: number; beta: number; classBalance?: string; tau?: number }; optim: { epochs: number }; data: { trainLimit: number; imageSize: number; train?: string | string[]; sourceWeights?: number[] }; encoder?: { name: string } };
   targets: Array<{ target: string; scores: { n: number; accuracy: number; balancedAccuracy: number; macroF1: number } }>;
 }
 
@@ -30,6 +30,7 @@ const GROUPS = [
   ['bb', 'Mask-CNN backbone at equal budget (3000 images, 3 epochs, projectF), as in the paper\'s backbone table'],
   ['dim', "Dimension matching at equal budget (3000 images, 1 epoch): faceres' 1024-d F vs the CNN's 512-d f"],
   ['balance', "Class balance against FER+'s prior (35 % neutral, 0.5 % disgust) at the ablation budget, CAFE projectF; `none` is the cpu-cafe-projectF row above"],
+  ['levers', 'Product levers (#11): frozen encoder (faceres, face-mesh geometry, both), training sources, class balance; linear heads fitted by `cafe probe --save-run` (full batch, standardised features, weight decay chosen on FER+ valid), scored by `cafe eval --run`. Not the paper\'s protocol when SFEW Train is a source: SFEW Val is then in-domain'],
   ['peers', 'Peers, as shipped (trained on their own data; crops fed as the datasets ship them)'],
 ] as const;
 
@@ -41,13 +42,24 @@ function describe(c: NonNullable<EvalJson['config']>): string {
 }
 
 function describeKind(c: NonNullable<EvalJson['config']>, m: { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string }): string {
-  if (m.kind === 'probe') return 'linear probe on frozen faceres F';
+  if (m.kind === 'probe') return `linear probe on frozen ${c.encoder?.name ?? 'faceres'} F${sourcesAndBalance(c)}`;
   if (m.kind === 'concat') return 'concat [F, f] + FC (Table 4)';
   const parts = [m.maskActivation === 'sigmoid' ? `mask sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0.5)' : ' (free, no final ReLU)'}` : `mask M = f, no sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0)' : ''}`];
   if (c.loss.lambda > 0) parts.push(`sep lambda=${c.loss.lambda}`);
   if (c.loss.beta > 0) parts.push(`div beta=${c.loss.beta}`);
   const cb = c.loss.classBalance && c.loss.classBalance !== 'none' ? `, class balance ${c.loss.classBalance}${c.loss.classBalance === 'logit-adjust' ? ` tau=${c.loss.tau}` : ''}` : '';
-  return `${parts.join(' + ')}, F ${m.dimMatch}${cb}`;
+  const enc = c.encoder?.name && c.encoder.name !== 'faceres' ? `, F = ${c.encoder.name}` : '';
+  const src = [c.data.train ?? ''].flat().length > 1 ? sourcesAndBalance({ ...c, loss: { ...c.loss, classBalance: 'none' } }) : '';
+  return `${parts.join(' + ')}, F ${m.dimMatch}${cb}${enc}${src}`;
+}
+
+/** ', sources FER+ train + SFEW Train (1:1), class balance reweight' for the lever rows. */
+function sourcesAndBalance(c: NonNullable<EvalJson['config']>): string {
+  const names = [c.data.train ?? ''].flat().map((s) => (s.startsWith('ferplus:') ? 'FER+ train' : s.startsWith('sfew:') ? 'SFEW Train (minus the sfew-frames)' : s.split(':')[0]));
+  const w = c.data.sourceWeights?.length ? ` (shares ${c.data.sourceWeights.join(':')})` : '';
+  const src = names.length > 1 ? `, sources ${names.join(' + ')}${w}` : '';
+  const cb = c.loss.classBalance && c.loss.classBalance !== 'none' ? `, class balance ${c.loss.classBalance}` : '';
+  return src + cb;
 }
 
 const files = existsSync(values.results!) ? readdirSync(values.results!).filter((f) => f.endsWith('.json')) : [];
@@ -74,7 +86,7 @@ const rows = files.map((f) => {
   const weightsEpoch: number | undefined = e.epoch !== undefined ? e.epoch + 1 : best ? metrics.indexOf(best) + 1 : undefined;
   return {
     row,
-    group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : row.startsWith('balance-') ? 'balance' : e.config.data.trainLimit ? 'ablation' : 'full',
+    group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : row.startsWith('balance-') ? 'balance' : row.startsWith('lever-') ? 'levers' : e.config.data.trainLimit ? 'ablation' : 'full',
     what: describe(e.config),
     epochsDone: metrics.length,
     weightsEpoch,

@@ -65,7 +65,7 @@ test('saveProbeRun -> cafe export: the exported head reproduces the probe', { sk
     const { manifest } = await exportRun(join(dir, 'run'), join(dir, 'model'));
     assert.equal(manifest.featureDim, 6);
     assert.equal(manifest.colour, 'gray'); // FER+ among the sources
-    assert.ok(manifest.parity.trainingCoreVsExported! < 1e-4);
+    assert.ok(manifest.parity!.trainingCoreVsExported! < 1e-4);
     const s = await ort.InferenceSession.create(join(dir, 'model', 'head.onnx'));
     const x = Float32Array.from({ length: 2 * 6 }, (_, i) => Math.cos(i) * 5);
     const out = (await s.run({ features: new ort.Tensor('float32', x, [2, 6]) })).logits.data as Float32Array;
