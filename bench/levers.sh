@@ -1,26 +1,33 @@
 #!/usr/bin/env bash
-# #11 levers on the FER+ -> {SFEW, CK+} transfer, each one row of bench/results/cafe-table.md ("levers" group).
-# Run from the repo root, one job at a time (2 cores). Datasets: $CAFE_DATASETS or ../shared/datasets.
-# Probe-head rows are cheap (a linear head on cached features, minutes); they pick the frozen encoder, the sources
-# and the class balance; the CAFE rows then train the mask CNN on the choice. Model selection: FER+ valid only.
+# #11 levers on transfer, each one row of the "levers" group of bench/results/cafe-table.md. Run from the repo root,
+# one job at a time (2 cores); datasets from $CAFE_DATASETS or ../shared/datasets. A row is a linear head fitted by
+# `cafe probe` (full batch, standardised features, weight decay chosen on FER+ valid only) and saved as a run folder
+# (--save-run), then scored by `cafe eval --run` like every other row. The levers: the frozen encoder (faceres,
+# facemesh geometry, both), the training sources (FER+ train, + SFEW Train minus the images whose full frames are the
+# photos/sfew-frames target), the sources' shares, class balance.
 set -euo pipefail
 CAFE="nice -n 5 node --import tsx bench/cafe-cli.ts"
 D=${CAFE_DATASETS:-../shared/datasets}
-C=configs/cafe-cpu.json
-mkdir -p runs
-# Features: orig + mirrored views of the training sources; targets once.
-$CAFE features extract --encoder faceres --flip --data ferplus:$D/ferplus:train --data sfew:$D/sfew2:train
-$CAFE features extract --encoder facemesh --flip --data ferplus:$D/ferplus:train --data sfew:$D/sfew2:train
-for e in faceres facemesh; do $CAFE features extract --encoder $e --data ferplus:$D/ferplus:valid --data ferplus:$D/ferplus:test --data sfew:$D/sfew2:val --data ckplus:$D/ckplus48; done
+mkdir -p runs bench/results/levers
+# Features: orig + mirrored views of the training sources, targets once (cached in .cache/cafe/features).
+for e in faceres facemesh; do
+  $CAFE features extract --encoder $e --flip --data ferplus:$D/ferplus:train --data sfew:$D/sfew2:train
+  $CAFE features extract --encoder $e --data ferplus:$D/ferplus:valid --data ferplus:$D/ferplus:test --data sfew:$D/sfew2:val --data ckplus:$D/ckplus48
+done
 
-SRC2="data.train=[\"ferplus:$D/ferplus:train:mode=majority\",\"sfew:$D/sfew2:train\"] data.exclude=[\"$D/photos/sfew-frames\"]"
-row() { name=$1; shift; $CAFE train --config $C --out runs/$name name=$name "$@" > runs/$name.log 2>&1; }
-row lever-probe-facemesh model.kind=probe encoder.name=facemesh
-row lever-probe-fused model.kind=probe encoder.name=faceres+facemesh
-row lever-probe-fused-reweight model.kind=probe encoder.name=faceres+facemesh loss.classBalance=reweight
-row lever-probe-fused-logitadj model.kind=probe encoder.name=faceres+facemesh loss.classBalance=logit-adjust
-eval row lever-probe-fused-2src model.kind=probe encoder.name=faceres+facemesh $SRC2
-
+FER="--train ferplus:$D/ferplus:train:mode=majority"
+SFEW="--train sfew:$D/sfew2:train --exclude $D/photos/sfew-frames"
 T="--target ferplus:$D/ferplus:test:mode=majority --target sfew:$D/sfew2:val --target ckplus:$D/ckplus48"
-for r in runs/lever-*; do [ -f "$r/config.json" ] && $CAFE eval --run $r $T --out bench/results/cafe/$(basename $r); done
+row() {
+  name=$1; shift
+  $CAFE probe "$@" --valid ferplus:$D/ferplus:valid:mode=majority $T --wd 1e-3,1e-2,1e-1 --save-run runs/$name --out bench/results/levers/$name > runs/$name.log 2>&1
+  $CAFE eval --run runs/$name $T --out bench/results/cafe/$name >> runs/$name.log 2>&1
+}
+row lever-faceres --encoder faceres $FER
+row lever-facemesh --encoder facemesh $FER
+row lever-fused --encoder faceres+facemesh $FER
+row lever-fused-balanced --encoder faceres+facemesh $FER --balanced
+row lever-fused-2src --encoder faceres+facemesh $FER $SFEW
+row lever-fused-2src-shares --encoder faceres+facemesh $FER $SFEW --source-weights 3,1
+row lever-fused-2src-shares-balanced --encoder faceres+facemesh $FER $SFEW --source-weights 3,1 --balanced
 node --import tsx bench/cafe-table.ts
