@@ -1,6 +1,6 @@
 // Joins cached features with a dataset's labels: the input of the probe (and of any feature-level training).
 import { invalidParameter } from '../errors.js';
-import { EXPRESSIONS, expressionIndex } from '../labels.js';
+import { EXPRESSIONS, expressionIndex, NUM_CLASSES } from '../labels.js';
 import type { Dataset } from '../data/types.js';
 import type { Encoder } from '../encoders/types.js';
 import { getFeatures, type FeatureOptions, type Features } from './extract.js';
@@ -86,4 +86,14 @@ export function sourceRowWeights(sizes: number[], shares?: number[]): Float32Arr
     off += n;
   });
   return out;
+}
+
+/** Post-hoc logit adjustment in place: bias[c] -= tau * log(prior[c]), prior = class shares of `labels` (absent
+ *  classes get the smallest present share, so they are not pushed to +infinity). */
+export function adjustBias(bias: Float32Array, labels: Int32Array, tau: number): Float32Array {
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
+  for (const l of labels) counts[l]++;
+  const min = Math.min(...counts.filter((c) => c > 0));
+  for (let c = 0; c < bias.length; c++) bias[c] -= tau * Math.log((counts[c] || min) / labels.length);
+  return bias;
 }

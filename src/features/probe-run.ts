@@ -39,6 +39,8 @@ export interface ProbeRunInfo {
   validAccuracy: number;
   validBalancedAccuracy: number;
   classBalance: 'none' | 'reweight';
+  /** Post-hoc logit adjustment folded into the bias (cafe probe --logit-adjust); 0 = none. */
+  logitAdjust: number;
   /** How it was made, kept in the weights' metadata. */
   command: string;
 }
@@ -69,6 +71,7 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       encoderDim: String(p.dim),
       madeBy: info.command,
       weightDecay: String(p.weightDecay),
+      logitAdjust: String(info.logitAdjust),
     });
   } finally {
     w.dispose();

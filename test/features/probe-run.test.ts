@@ -57,7 +57,7 @@ test('saveProbeRun -> cafe export: the exported head reproduces the probe', { sk
     const p = probe(6);
     const cfg = saveProbeRun(join(dir, 'run'), p, {
       name: 'probe-test', encoder: 'onnx:/models/x.onnx', train: ['ferplus:/d/ferplus:train', 'sfew:/d/sfew2:train'], valid: 'ferplus:/d/ferplus:valid',
-      exclude: ['/d/photos/sfew-frames'], sourceWeights: [1, 1], validAccuracy: 0.5, validBalancedAccuracy: 0.4, classBalance: 'reweight', command: 'cafe probe ...',
+      exclude: ['/d/photos/sfew-frames'], sourceWeights: [1, 1], logitAdjust: 0, validAccuracy: 0.5, validBalancedAccuracy: 0.4, classBalance: 'reweight', command: 'cafe probe ...',
     });
     assert.equal(cfg.model.kind, 'probe');
     assert.deepEqual(cfg.data.train, ['ferplus:/d/ferplus:train', 'sfew:/d/sfew2:train']);

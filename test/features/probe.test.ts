@@ -91,3 +91,14 @@ test('trainProbe sampleWeights: rows of weight 0 do not count; all-1 weights equ
   for (let i = 0; i < b.weight.length; i++) assert.ok(Math.abs(b.weight[i] - d.weight[i]) < 1e-4);
   assert.throws(() => trainProbe(clean, valid, { ...o, sampleWeights: new Float32Array(3) }), /sampleWeights/);
 });
+
+test('adjustBias: subtracts tau * log(training prior); tau 1 makes a prior-only model predict uniformly', async () => {
+  const { adjustBias } = await import('../../src/features/labelled.js');
+  const labels = Int32Array.from([0, 0, 0, 1]); // prior 0.75 / 0.25, classes 2..6 absent
+  const bias = Float32Array.from([Math.log(0.75), Math.log(0.25), 0, 0, 0, 0, 0]);
+  adjustBias(bias, labels, 1);
+  assert.ok(Math.abs(bias[0]) < 1e-6 && Math.abs(bias[1]) < 1e-6);
+  assert.ok(Math.abs(bias[2] + Math.log(0.25)) < 1e-6, 'absent classes get the smallest present share');
+  const b2 = adjustBias(Float32Array.from([0, 0, 0, 0, 0, 0, 0]), labels, 0.5);
+  assert.ok(Math.abs(b2[0] + 0.5 * Math.log(0.75)) < 1e-6);
+});

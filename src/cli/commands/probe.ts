@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { openDataset } from '../../data/index.js';
 import { createEncoder, DEFAULT_ENCODER } from '../../encoders/registry.js';
 import { loadPreprocess } from '../../encoders/preprocess-node.js';
-import { concatSets, labelledFeatures, sourceRowWeights, type LabelledSet } from '../../features/labelled.js';
+import { adjustBias, concatSets, labelledFeatures, sourceRowWeights, type LabelledSet } from '../../features/labelled.js';
 import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
 import { invalidParameter } from '../../errors.js';
@@ -30,6 +30,8 @@ Options:
   --seed N          initialisation seed (default 0)
   --source-weights W  share of the loss per --train source, comma-separated (e.g. 1,1: sources count equally
                     whatever their sizes); default: every image counts once
+  --logit-adjust T  post-hoc logit adjustment: subtract T * log(class prior of the training set) from the logits
+                    (folded into the bias; 1 = as if balanced, 0 = off, the default)
   --exclude DIR     folder of images kept out of every --train source by file name (repeatable), e.g. photos/sfew-frames
   --balanced        class-balanced loss weights (N / (C * count)), against the training set's class skew
   --save-run DIR    also write the probe as a run folder (standardisation folded into fc) for cafe eval --run and
@@ -53,6 +55,7 @@ export const probe: Command = {
         train: { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
         'source-weights': { type: 'string' },
+        'logit-adjust': { type: 'string' },
         valid: { type: 'string' },
         target: { type: 'string', multiple: true },
         wd: { type: 'string' },
@@ -113,6 +116,11 @@ export const probe: Command = {
       sampleWeights,
       onFit: (wd, acc, s) => console.error(`  weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
     });
+    // Post-hoc logit adjustment (Menon et al. 2021): logits - tau * log(training prior), folded into the bias. tau 1
+    // scores as if the classes were balanced; the fit itself is unchanged.
+    const tau = values['logit-adjust'] !== undefined ? Number(values['logit-adjust']) : 0;
+    if (!(tau >= 0)) throw invalidParameter('--logit-adjust', 'a number >= 0', values['logit-adjust']);
+    if (tau > 0) adjustBias(p.bias, train.labels, tau);
     const tTrain = performance.now();
     const rows = [valid, ...targets].map((set) => {
       const sc = score(predict(p, set.features), set.labels);
@@ -139,7 +147,7 @@ export const probe: Command = {
       commit,
       date: new Date().toISOString(),
       encoder: { name: encoder.name, dim: encoder.dim, weightsHash: encoder.weightsHash },
-      train: { spec: train.spec, n: train.labels.length, sourceWeights: shares ?? null, exclude: values.exclude ?? [] },
+      train: { spec: train.spec, n: train.labels.length, sourceWeights: shares ?? null, exclude: values.exclude ?? [], logitAdjust: tau },
       valid: { spec: valid.spec, n: valid.labels.length },
       chosenWeightDecay: p.weightDecay,
       grid: p.grid,
@@ -159,6 +167,7 @@ export const probe: Command = {
         validAccuracy: v.accuracy,
         validBalancedAccuracy: v.balancedAccuracy,
         classBalance: values.balanced ? 'reweight' : 'none',
+        logitAdjust: tau,
         command: result.command,
       });
       console.error(`run folder: ${values['save-run']} (cafe eval --run / cafe export --run)`);
@@ -166,7 +175,7 @@ export const probe: Command = {
     const md = [
       `# Linear probe: ${encoder.name} features (${encoder.dim}-d)`,
       '',
-      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
+      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}${tau ? `, post-hoc logit adjustment tau ${tau}` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
       '',
       '| target | n | accuracy % | balanced accuracy % | note |',
       '|---|---:|---:|---:|---|',
