@@ -122,6 +122,8 @@ export class FaceTracker {
     if (detections.length === 0 && observations.length > 0) return out.sort((a, b) => a.trackId - b.trackId);
     // A detection frame (possibly with no face at all).
     this.lastDetectionMs = timeMs;
+    // Tracks lost for longer than lostAfterMs end before matching: a face coming back later is a new track.
+    this.tracks = this.tracks.filter((t) => timeMs - t.detectedMs <= lostAfterMs);
     const preds = this.tracks.map((t) => this.predicted(t, timeMs));
     const cost = detections.map((d) =>
       preds.map((p) => {
@@ -158,7 +160,6 @@ export class FaceTracker {
       }
       emit(t, d, true);
     });
-    this.tracks = this.tracks.filter((t) => matchedTrack.has(t.id) || timeMs - t.detectedMs <= lostAfterMs);
     return out.sort((a, b) => a.trackId - b.trackId);
   }
 }
