@@ -17,6 +17,7 @@ interface Track {
   vx: number; // px per ms, box centre
   vy: number;
   detections: number;
+  misses: number; // detection frames since the last one that found it
   smoother: ExpSmoother;
 }
 
@@ -122,8 +123,10 @@ export class FaceTracker {
     if (detections.length === 0 && observations.length > 0) return out.sort((a, b) => a.trackId - b.trackId);
     // A detection frame (possibly with no face at all).
     this.lastDetectionMs = timeMs;
-    // Tracks lost for longer than lostAfterMs end before matching: a face coming back later is a new track.
-    this.tracks = this.tracks.filter((t) => timeMs - t.detectedMs <= lostAfterMs);
+    // A track ends when the detector has looked and missed it, and its last detection is older than lostAfterMs
+    // (before matching: a face coming back later is a new track). One that no detection has missed yet stays,
+    // however slow the detection cadence (a slow page, detectEvery > 1).
+    this.tracks = this.tracks.filter((t) => t.misses === 0 || timeMs - t.detectedMs <= lostAfterMs);
     const preds = this.tracks.map((t) => this.predicted(t, timeMs));
     const cost = detections.map((d) =>
       preds.map((p) => {
@@ -153,13 +156,15 @@ export class FaceTracker {
         t.landmarks = d.landmarks ?? [];
         t.detectedMs = timeMs;
         t.detections++;
+        t.misses = 0;
       } else {
-        t = { id: this.nextId++, box: d.box, landmarks: d.landmarks ?? [], detectedMs: timeMs, vx: 0, vy: 0, detections: 1, smoother: new ExpSmoother(halfLifeMs) };
+        t = { id: this.nextId++, box: d.box, landmarks: d.landmarks ?? [], detectedMs: timeMs, vx: 0, vy: 0, detections: 1, misses: 0, smoother: new ExpSmoother(halfLifeMs) };
         this.tracks.push(t);
         matchedTrack.add(t.id);
       }
       emit(t, d, true);
     });
+    for (const t of this.tracks) if (!matchedTrack.has(t.id)) t.misses++;
     return out.sort((a, b) => a.trackId - b.trackId);
   }
 }

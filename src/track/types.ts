@@ -7,8 +7,9 @@ export interface TrackerOptions {
    *  1 - 2^(-dt/halfLife) of the gap, whatever the frame rate. 0 = no smoothing. Default 500 (a smile that lasts
    *  half a second reaches half its weight; a one-frame misread moves the label little). */
   halfLifeMs?: number;
-  /** A track whose face has not been detected for this long ends; the face gets a new id if it comes back later.
-   *  Default 1000 (rides out a blink of the detector, a hand passing, a face crossing behind another). */
+  /** A track ends when the detector has missed its face and its last detection is older than this; the face gets a
+   *  new id if it comes back later. Default 1000 (rides out a blink of the detector, a hand passing, a face crossing
+   *  behind another). A track no detection has missed yet never ends, however slow the frames come. */
   lostAfterMs?: number;
   /** Least IoU between a track's predicted box and a detection for them to match, unless the centres are close
    *  (maxJump). Default 0.1. */

@@ -225,3 +225,13 @@ test('bad options and inputs name the parameter', () => {
   assert.throws(() => new FaceTracker().update(Number.NaN, []), /timeMs/);
   assert.throws(() => new FaceTracker().update(0, [{ box: box(0, 0), scores: [0.5, 0.5] }]), /scores/);
 });
+
+test('a slow detection cadence (frames further apart than lostAfterMs) does not end tracks the detector still sees', () => {
+  const tr = new FaceTracker({ lostAfterMs: 1000 });
+  const ids = new Set<number>();
+  for (let k = 0; k < 6; k++) for (const f of tr.update(k * 1500, [{ box: box(100 + k * 10, 100), scores: onehot('fear') }])) ids.add(f.trackId);
+  assert.deepEqual([...ids], [1]);
+  // Missed once, then looked for again 1.5 s after its last detection: ended, a new id.
+  tr.update(9000, []);
+  assert.deepEqual(tr.update(9100, [{ box: box(150, 100), scores: onehot('fear') }]).map((f) => f.trackId), [2]);
+});
