@@ -31,6 +31,8 @@ export interface WebcamReport {
   isolated: boolean;
   cameras: string[];
   page: { overlay: [number, number]; bars: number; fpsText: string };
+  /** PNG data URL of the overlay canvas (with &snapshot=1). */
+  snapshot?: string;
 }
 
 let work: string;
