@@ -30,7 +30,7 @@ const W = 960;
 const PANEL_H = 170;
 const LEFT = 56;
 const RIGHT = 110; // room for the end labels
-const TOP = 44;
+const TOP = 60;
 const GAP = 40;
 
 function ticks(max: number): number[] {
@@ -63,8 +63,8 @@ export function timelineSvg(tracks: Map<number, TimelinePoint[]>, summaries: Tra
     const top = TOP + k * (PANEL_H + GAP);
     const y = (p: number) => top + PANEL_H - p * PANEL_H;
     const s = summaries.find((q) => q.trackId === id);
-    const about = s ? `\u00a0· ${s.seconds.toFixed(1)} s on screen · mostly ${s.dominant} (${Math.round(100 * s.share[s.dominant])}%)` : '';
-    parts.push(`<text x="${LEFT}" y="${top - 10}" font-size="13" font-weight="bold">face #${id}<tspan font-weight="normal" fill="#444">${esc(about)}</tspan></text>`);
+    const about = s ? `· ${s.seconds.toFixed(1)} s on screen · mostly ${s.dominant} (${Math.round(100 * s.share[s.dominant])}%)` : '';
+    parts.push(`<text x="${LEFT}" y="${top - 10}" font-size="13" font-weight="bold">face #${id}<tspan dx="8" font-weight="normal" fill="#444">${esc(about)}</tspan></text>`);
     parts.push(`<rect x="${LEFT}" y="${top}" width="${plotW}" height="${PANEL_H}" fill="#fafafa" stroke="#bbb"/>`);
     for (const v of [0, 0.25, 0.5, 0.75, 1]) {
       parts.push(`<line x1="${LEFT}" x2="${LEFT + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e3e3e3"/>`);
