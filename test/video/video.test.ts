@@ -76,7 +76,8 @@ test('rows, summary, plot and annotated video; stable ids on a clip whose faces 
 });
 
 test('CSV rows: header, one row per frame per face, raw and smoothed columns', { skip: NO_FFMPEG }, async () => {
-  const clip = stillClip(dir, 'still.mp4', sample(2), { seconds: 1 });
+  // Lossless (-qp 0): every frame has the same pixels.
+  const clip = stillClip(dir, 'still.mp4', sample(2), { seconds: 1, extra: ['-qp', '0'] });
   const out = join(dir, 'rows.csv');
   const r = await cafe(clip, '--fps', '4', '--format', 'csv', '--out', out, '--half-life', '0');
   assert.equal(r.code, 0, r.err);
@@ -88,6 +89,13 @@ test('CSV rows: header, one row per frame per face, raw and smoothed columns', {
   assert.deepEqual([...new Set(cells.map((c) => c[1]))], ['0', '1', '2', '3']);
   // Half-life 0: smoothed = raw.
   for (const c of cells) assert.deepEqual(c.slice(10, 17), c.slice(17, 24));
+  // Identical frames: a face scored in its carried box (frames 1, 2) gets exactly what the detection frame gave it.
+  const byTrack = new Map<string, string[][]>();
+  for (const c of cells) byTrack.set(c[2], [...(byTrack.get(c[2]) ?? []), c]);
+  for (const rows of byTrack.values()) {
+    assert.deepEqual(rows.map((c) => c[7]), ['1', '0', '0', '1']);
+    for (const c of rows.slice(1)) c.slice(10, 17).forEach((v, i) => assert.ok(Math.abs(Number(v) - Number(rows[0][10 + i])) < 2e-4, `${v} vs ${rows[0][10 + i]}`));
+  }
 });
 
 test('no video stream, corrupt and plain-truncated files, missing file or device: a clear error, no output', { skip: NO_FFMPEG }, async () => {
