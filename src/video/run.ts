@@ -25,6 +25,8 @@ export interface VideoRunOptions extends FaceStreamOptions {
   annotate?: string;
   /** Called for each frame, in order. */
   onFrame?: (r: FrameResult, frame: VideoFrame) => void;
+  /** What probeVideo said of the source, when the caller already asked (saves a second ffprobe). */
+  info?: VideoInfo;
   /** Called once the source has been probed (before the first frame). */
   onStart?: (info: VideoInfo, fps: number, expectedFrames: number | null) => void;
   /** Polled between frames: true stops the run (outputs are finished with the frames so far). */
@@ -61,7 +63,7 @@ export function frameSize(info: VideoInfo, maxSide: number): { width: number; he
 }
 
 export async function processVideo(recognizer: Recognizer<RecognizerInput>, source: string, options: VideoRunOptions = {}): Promise<VideoRunResult> {
-  const info = await probeVideo(source);
+  const info = options.info ?? (await probeVideo(source));
   const fps = options.fps ?? info.fps;
   const { width, height } = frameSize(info, options.maxSide ?? 1920);
   const span = info.duration === null ? options.maxSeconds ?? null : Math.min(info.duration, options.maxSeconds ?? Infinity);

@@ -118,6 +118,7 @@ test('no video stream, corrupt and plain-truncated files, missing file or device
     if (existsSync(join(dir, 'bad'))) assert.deepEqual(temps(join(dir, 'bad')), []);
   }
   // An output that already exists is left as it was.
+  mkdirSync(join(dir, 'bad'), { recursive: true });
   writeFileSync(out, 'keep\n');
   assert.equal((await cafe(garbage, '--out', out)).code, 1);
   assert.equal(readFileSync(out, 'utf8'), 'keep\n');

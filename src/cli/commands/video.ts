@@ -13,6 +13,7 @@ import { DEFAULT_TRACKER_OPTIONS } from '../../track/types.js';
 import type { FrameResult } from '../../track/stream.js';
 import type { TrackSummary } from '../../track/summary.js';
 import { processVideo } from '../../video/run.js';
+import { probeVideo } from '../../video/probe.js';
 import { timelineSvg } from '../../video/plot.js';
 import { sourceKind } from '../../video/ffmpeg.js';
 import { EXIT_INTERRUPTED, watchStop } from '../stop.js';
@@ -145,6 +146,15 @@ export const video: Command = {
     if (new Set(outputs).size !== outputs.length) throw new CafeError('--out, --summary, --plot and --annotate must name different files');
     if (outputs.includes(source)) throw new CafeError(`an output would overwrite the input ${source}`);
 
+    // Bad sources fail here, before the model loads.
+    let info;
+    try {
+      info = await probeVideo(source);
+    } catch (err) {
+      if (!(err instanceof CafeError)) throw err;
+      console.error(`cafe video: ${err.message}`);
+      return 1;
+    }
     const fer = await createRecognizer({
       model: values.model,
       detector: { minScore: num('min-score', values['min-score'], (x) => x >= 0 && x <= 1, 'a number in [0, 1]'), minSize: num('min-size', values['min-size'], (x) => x >= 0, 'pixels >= 0') } as never,
@@ -158,7 +168,7 @@ export const video: Command = {
     let faces = 0;
     try {
       const r = await processVideo(fer, source, {
-        fps, detectEvery, halfLifeMs, lostAfterMs, maxSeconds, maxSide, annotate: values.annotate,
+        info, fps, detectEvery, halfLifeMs, lostAfterMs, maxSeconds, maxSide, annotate: values.annotate,
         onStart(info, rate, expected) {
           if (!values.quiet) {
             console.error(`${source}: ${info.width}x${info.height}${info.rotation ? ` (rotated ${info.rotation}°)` : ''}, ${info.codec}, ${info.fps.toFixed(2)} fps${info.variableFrameRate ? ' (variable)' : ''}, ${info.duration === null ? 'live' : `${info.duration.toFixed(2)} s`}; sampling ${rate.toFixed(2)} fps`);
