@@ -144,7 +144,7 @@ try {
     '| pipeline | frames | detector runs | frames with a face | frames/s | vs face-api |', '|---|---:|---:|---:|---:|---:|',
     `| cafe video (default: detect every ${DEFAULT_DETECT_EVERY} frames), wall time incl. ffmpeg decoding | ${cafeDefault.frames} | ${cafeDefault.detections} | ${cafeDefault.framesWithFaces} | ${cafeDefault.framesPerSecond.toFixed(2)} | ${ratio.toFixed(2)}x |`,
     `| cafe video --detect-every 1, wall time incl. decoding | ${cafeEvery1.frames} | ${cafeEvery1.detections} | ${cafeEvery1.framesWithFaces} | ${cafeEvery1.framesPerSecond.toFixed(2)} | ${result.speedupDetectEveryFrame.toFixed(2)}x |`,
-    `| face-api detectAllFaces().withFaceExpressions(), same decoded frames (every ${FA_EVERY}th), per call | ${faceApi.frames} | ${faceApi.frames} | | ${faceApi.framesPerSecond.toFixed(2)} | 1x |`,
+    `| face-api detectAllFaces().withFaceExpressions(), same decoded frames (1 in ${FA_EVERY}), per call | ${faceApi.frames} | ${faceApi.frames} | | ${faceApi.framesPerSecond.toFixed(2)} | 1x |`,
     '',
     `## Id switches on clips whose faces do not cross`, '',
     `Each packaged sample photo (face-api's demo/sample*.jpg) scaled to 720 px high on a black 1280x720 frame, sliding right ${SPEED} px/s for 4 s at 10 fps, \`cafe video\` defaults. A *jump*: a track's position in the photo (box centre - slide offset) moves by more than half a face between two of its rows; a *split*: one face covered by more than one track.`, '',
