@@ -166,6 +166,8 @@ export const video: Command = {
     const out = (s: string) => (rowsFile ? rowsFile.write(s) : stop.writeLine(s));
     let progress: Progress | null = null;
     let faces = 0;
+    let live = false;
+    let lastStatus = performance.now();
     try {
       const r = await processVideo(fer, source, {
         info, fps, detectEvery, halfLifeMs, lostAfterMs, maxSeconds, maxSide, annotate: values.annotate,
@@ -173,14 +175,19 @@ export const video: Command = {
           if (!values.quiet) {
             console.error(`${source}: ${info.width}x${info.height}${info.rotation ? ` (rotated ${info.rotation}°)` : ''}, ${info.codec}, ${info.fps.toFixed(2)} fps${info.variableFrameRate ? ' (variable)' : ''}, ${info.duration === null ? 'live' : `${info.duration.toFixed(2)} s`}; sampling ${rate.toFixed(2)} fps`);
           }
-          // Without a duration (a camera) the bar counts up with no ETA.
-          progress = new Progress(expected ?? 0, 'video', { silent: values.quiet });
+          // Without a duration (a camera, no --max-seconds) there is no bar: a status line every 5 s instead.
+          progress = new Progress(expected ?? 0, 'video', { silent: values.quiet || expected === null });
+          live = expected === null && !values.quiet;
           if (format === 'csv') out(VIDEO_CSV_HEADER);
         },
         onFrame(fr) {
           for (const line of videoRows(fr, format)) out(line);
           faces += fr.faces.length;
           progress?.tick(1, `${faces} face rows`);
+          if (live && performance.now() - lastStatus > 5000) {
+            lastStatus = performance.now();
+            console.error(`video: ${fr.frame + 1} frames (${(fr.time / 1000).toFixed(1)} s), ${faces} face rows; Ctrl-C stops and writes the outputs`);
+          }
         },
         shouldStop: () => stop.reason !== null,
       });
