@@ -16,6 +16,8 @@ export { DEFAULT_MAX_SIDE, type FaceExpression, type Recognition, type Recognize
 export { decodeBrowserInput, type BrowserInput, type Drawable } from './decode.js';
 export { createWebRuntime, type WebRuntimeOptions } from './runtime.js';
 export type { FaceBox, Point } from '../detect/types.js';
+// Tracking + smoothing for webcam and video frames (platform-free, the same code as `cafe video`).
+export { FaceTracker, createFaceStream, TrackSummaries, ExpSmoother, smoothingWeight, DEFAULT_TRACKER_OPTIONS, type FaceStream, type FaceStreamOptions, type FrameResult, type TrackedFace, type TrackerOptions, type TrackSummary } from '../track/index.js';
 
 export interface BrowserRecognizerOptions extends Omit<RecognizerOptions, 'model'>, WebRuntimeOptions {
   /** Folder URL of the model (model.json + head.onnx [+ encoder.onnx]), e.g. a copy of models/cafe-ferplus. */

@@ -4,11 +4,11 @@ import { renameSync, rmSync } from 'node:fs';
 import sharp from 'sharp';
 import type { Recognition } from './recognizer.js';
 
-const COLOURS: Record<string, string> = {
+export const COLOURS: Record<string, string> = {
   neutral: '#cccccc', happiness: '#ffd700', sadness: '#1e90ff', surprise: '#ff8c00', fear: '#9370db', disgust: '#32cd32', anger: '#ff3030',
 };
 
-const esc = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+export const esc = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function overlaySvg(r: Recognition): string {
   const stroke = Math.max(2, Math.round(Math.max(r.width, r.height) / 400));

@@ -27,6 +27,9 @@ export interface RecognizerOptions extends ModelOptions {
 export interface RecognizeOptions {
   /** false: the input is already a face crop; skip detection and alignment and score it whole. Default true. */
   detect?: boolean;
+  /** Score these faces (boxes + BlazeFace keypoints in input pixels, e.g. carried from an earlier frame by the
+   *  tracker) instead of detecting: video runs the detector every N frames only. [] = no face. */
+  faces?: Array<{ box: FaceBox; landmarks: Point[] }>;
 }
 
 export interface FaceExpression {
@@ -94,16 +97,21 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
         const [p] = await model.predict([d.image]);
         return { width: d.width, height: d.height, faces: [toFace(p, { x: 0, y: 0, width: d.width, height: d.height }, [], null)] };
       }
-      const found = await detector!.detect(d.image);
-      const crops = found.map((f) => alignFace(d.image, f, align).image);
-      const probs = await model.predict(crops);
       const s = d.scale;
+      const found = opts.faces
+        ? opts.faces.map((f) => {
+            if (!f || !f.box || !Array.isArray(f.landmarks) || f.landmarks.length < 2) throw invalidParameter('faces', 'boxes with at least the two eye keypoints', f);
+            return { box: { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s }, landmarks: f.landmarks.map((p) => ({ x: p.x / s, y: p.y / s })), score: Number.NaN };
+          })
+        : await detector!.detect(d.image);
+      const crops = found.map((f) => alignFace(d.image, f, align).image);
+      const probs = crops.length ? await model.predict(crops) : [];
       const faces = found.map((f, i) =>
         toFace(
           probs[i],
           { x: f.box.x * s, y: f.box.y * s, width: f.box.width * s, height: f.box.height * s },
           f.landmarks.map((p) => ({ x: p.x * s, y: p.y * s })),
-          f.score,
+          opts.faces ? null : f.score,
         ),
       );
       return { width: d.width, height: d.height, faces };

@@ -30,13 +30,15 @@ export interface PageSpec {
   timeoutMs?: number;
   /** Send COOP/COEP headers so the page is cross-origin isolated (SharedArrayBuffer: wasm threads). */
   isolate?: boolean;
+  /** Extra Chromium flags (e.g. a fake camera: --use-fake-device-for-media-stream). */
+  chromeArgs?: string[];
 }
 
 /**
  * Serves `mounts` plus `pages`, opens `page` in headless Chromium and resolves with the JSON the page POSTs to
  * /result.
  */
-export async function runPage<T>({ mounts, pages, page, timeoutMs = 240_000, isolate = false }: PageSpec): Promise<PageRun<T>> {
+export async function runPage<T>({ mounts, pages, page, timeoutMs = 240_000, isolate = false, chromeArgs = [] }: PageSpec): Promise<PageRun<T>> {
   let resolveResult!: (v: T) => void;
   const posted = new Promise<T>((r) => (resolveResult = r));
   const { server, port } = await serveStatic({
@@ -51,7 +53,7 @@ export async function runPage<T>({ mounts, pages, page, timeoutMs = 240_000, iso
   // The flags Chromium needs on a machine with no outside network (no background fetches, no sandbox as root).
   const chrome = spawn(
     CHROMIUM,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-logging=stderr', '--v=0', `--user-data-dir=${profile}`, `http://127.0.0.1:${port}${page}`],
+    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--enable-logging=stderr', '--v=0', `--user-data-dir=${profile}`, ...chromeArgs, `http://127.0.0.1:${port}${page}`],
     { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let log = '';
