@@ -57,9 +57,7 @@ export async function createServer(opts: ServeOptions = {}): Promise<CafeServer>
   });
   app.addSchema(errorSchema);
   for (const s of [recognitionSchema, timingsSchema, recognizeResponseSchema, batchResponseSchema]) app.addSchema(s);
-  await app.register(errorsPlugin);
-  await app.register(authPlugin, { apiKey: o.apiKey });
-  await app.register(metricsPlugin, { metrics });
+  // First: it lists the routes registered after it (metrics included).
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -70,6 +68,9 @@ export async function createServer(opts: ServeOptions = {}): Promise<CafeServer>
     // Shared schemas appear under their $id (Recognition, Error, ...) instead of def-0, def-1.
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
+  await app.register(errorsPlugin);
+  await app.register(authPlugin, { apiKey: o.apiKey });
+  await app.register(metricsPlugin, { metrics });
   // text/plain is no way to send an image: without its default parser it gets 415 like any other wrong type.
   app.removeContentTypeParser('text/plain');
   // Raw uploads: any image/* type, buffered up to maxBodyBytes; what the bytes really are is checked later by
@@ -86,6 +87,11 @@ export async function createServer(opts: ServeOptions = {}): Promise<CafeServer>
   await app.register(openapiRoute);
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  // While closing, answers end their connection: a keep-alive socket that was busy when close() began would
+  // otherwise hold the server open until keepAliveTimeout.
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   // After the listener has closed and every in-flight request has been answered.
   app.addHook('onClose', async () => {
