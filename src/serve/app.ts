@@ -1,13 +1,14 @@
 // `cafe serve` assembled: Fastify with one plugin per concern (errors, auth, metrics, OpenAPI, routes), an
 // inference worker pool behind a dynamic batcher, and the limits of ServeOptions. createServer() returns a server
 // whose workers have loaded the model; listen() it, close() it (in-flight requests finish, new ones get 503).
+import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import { Batcher } from './batcher.js';
 import { authPlugin } from './auth.js';
 import { errorsPlugin } from './errors-plugin.js';
-import { errorSchema } from './http-error.js';
+import { errorBody, errorSchema } from './http-error.js';
 import { createMetrics, metricsPlugin } from './metrics.js';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js';
 import { WorkerPool } from './pool.js';
@@ -50,8 +51,21 @@ export async function createServer(opts: ServeOptions = {}): Promise<CafeServer>
     bodyLimit: Math.ceil((o.maxBodyBytes * 4) / 3) + 4096,
     // A request (headers + body) must arrive within receiveTimeoutMs: a trickling body gets 408 and its socket closed.
     requestTimeout: o.receiveTimeoutMs,
-    // Node checks request deadlines on this period (default 30 s); a tenth of the deadline keeps 408s prompt.
-    http: { connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(o.receiveTimeoutMs / 10))) },
+    // Node checks request deadlines on this period (default 30 s); a tenth of the deadline keeps 408s prompt. Node
+    // only enforces requestTimeout when headersTimeout is no longer (it checks that at construction only).
+    http: { connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(o.receiveTimeoutMs / 10))), headersTimeout: o.receiveTimeoutMs },
+    // Errors before a request exists (slow or malformed HTTP): the same JSON shape and metrics as the rest.
+    clientErrorHandler(err: NodeJS.ErrnoException, socket) {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const [status, code, message] =
+        err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'CAFE_RECEIVE_TIMEOUT', `request not received within ${o.receiveTimeoutMs} ms (receiveTimeoutMs)`]
+        : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'CAFE_HEADERS_TOO_LARGE', 'request headers too large']
+        : [400, 'CAFE_BAD_HTTP', `malformed HTTP request (${err.code ?? err.message})`];
+      metrics.errors.inc({ code });
+      const body = JSON.stringify(errorBody(status, code, message));
+      if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.destroy();
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
