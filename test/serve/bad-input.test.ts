@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type CafeServer } from '../../src/serve/app.js';
-import { pngBombHeader, post, rawRequest, smallFacePhoto } from './fixtures.js';
+import { blobOf, pngBombHeader, post, rawRequest, smallFacePhoto } from './fixtures.js';
 
 const MAX_BODY = 1 << 20;
 let server: CafeServer;
@@ -67,19 +67,19 @@ const corpus: Array<[string, () => Promise<Response>, number, string | RegExp, R
   }, 400, 'CAFE_NO_IMAGE'],
   ['multipart file over maxBodyBytes', () => {
     const fd = new FormData();
-    fd.append('image', new Blob([Buffer.alloc(MAX_BODY + 10, 0xff)]), 'big.jpg');
+    fd.append('image', blobOf(Buffer.alloc(MAX_BODY + 10, 0xff)), 'big.jpg');
     return fetch(`${url}/v1/recognize`, { method: 'POST', body: fd });
   }, 413, 'CAFE_BODY_TOO_LARGE'],
   ['too many images in a batch', () => post(`${url}/v1/recognize/batch`, JSON.stringify({ images: Array(4).fill(photo.toString('base64')) }), 'application/json'), 413, 'CAFE_TOO_MANY_IMAGES'],
   ['too many files in a multipart batch', () => {
     const fd = new FormData();
-    for (let i = 0; i < 4; i++) fd.append('images', new Blob([photo]), `${i}.jpg`);
+    for (let i = 0; i < 4; i++) fd.append('images', blobOf(photo), `${i}.jpg`);
     return fetch(`${url}/v1/recognize/batch`, { method: 'POST', body: fd });
   }, 413, 'CAFE_TOO_MANY_IMAGES'],
   ['two files where one is expected', () => {
     const fd = new FormData();
-    fd.append('image', new Blob([photo]), 'a.jpg');
-    fd.append('image', new Blob([photo]), 'b.jpg');
+    fd.append('image', blobOf(photo), 'a.jpg');
+    fd.append('image', blobOf(photo), 'b.jpg');
     return fetch(`${url}/v1/recognize`, { method: 'POST', body: fd });
   }, 413, 'CAFE_TOO_MANY_IMAGES'],
 ];

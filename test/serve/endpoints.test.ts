@@ -8,7 +8,7 @@ import { createServer, type CafeServer } from '../../src/serve/app.js';
 import { createRecognizer } from '../../src/recognizer/recognizer.js';
 import type { Recognition } from '../../src/recognizer/core.js';
 import { EXPRESSIONS } from '../../src/labels.js';
-import { faceCrop, post, smallFacePhoto } from './fixtures.js';
+import { blobOf, faceCrop, post, smallFacePhoto } from './fixtures.js';
 
 let server: CafeServer;
 let url: string;
@@ -65,7 +65,7 @@ test('POST /v1/recognize, raw image/jpeg: the result of in-process recognize(), 
 
 test('POST /v1/recognize, multipart/form-data and JSON base64 (plain and data: URL) give the same result', async () => {
   const fd = new FormData();
-  fd.append('image', new Blob([photo], { type: 'image/jpeg' }), 'photo.jpg');
+  fd.append('image', blobOf(photo, 'image/jpeg'), 'photo.jpg');
   const a = await fetch(`${url}/v1/recognize`, { method: 'POST', body: fd });
   assert.equal(a.status, 200);
   sameAsReference((await a.json()).result, reference);
@@ -98,8 +98,8 @@ test('POST /v1/recognize/batch: JSON and multipart; a bad image fails its own en
   assert.match(j.results[1].error.message, /images\[1\]/);
   assert.equal(j.results[2].ok, true);
   const fd = new FormData();
-  fd.append('images', new Blob([photo]), 'a.jpg');
-  fd.append('images', new Blob([Buffer.from('hello')]), 'b.txt');
+  fd.append('images', blobOf(photo), 'a.jpg');
+  fd.append('images', blobOf(Buffer.from('hello')), 'b.txt');
   const m = await fetch(`${url}/v1/recognize/batch`, { method: 'POST', body: fd });
   assert.equal(m.status, 200);
   const mj = await m.json();

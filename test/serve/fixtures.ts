@@ -72,5 +72,8 @@ export function rawRequest(url: string, writes: Array<string | Buffer>, gapMs = 
   });
 }
 
-export const post = (url: string, body: BodyInit, type?: string, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', body, headers: { ...(type ? { 'content-type': type } : {}), ...headers } });
+// Node's Buffers may sit on a SharedArrayBuffer as far as the DOM types know: fetch and Blob take them all the same.
+export const post = (url: string, body: BodyInit | Uint8Array, type?: string, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', body: body as BodyInit, headers: { ...(type ? { 'content-type': type } : {}), ...headers } });
+
+export const blobOf = (b: Uint8Array, type?: string) => new Blob([b as Uint8Array<ArrayBuffer>], type ? { type } : {});

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createServer, type CafeServer } from '../../src/serve/app.js';
 import { resolveServeOptions } from '../../src/serve/options.js';
-import { post, smallFacePhoto } from './fixtures.js';
+import { blobOf, post, smallFacePhoto } from './fixtures.js';
 
 const KEY = 'test-key-0123456789';
 const auth = { authorization: `Bearer ${KEY}` };
