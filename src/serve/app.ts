@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
+import { CafeError } from '../errors.js';
 import { Batcher } from './batcher.js';
 import { authPlugin } from './auth.js';
 import { errorsPlugin } from './errors-plugin.js';
@@ -43,7 +44,13 @@ export async function createServer(opts: ServeOptions = {}): Promise<CafeServer>
     },
   });
   pool.onCrash = () => metrics.errors.inc({ code: 'CAFE_WORKER_CRASHED' });
-  const model = await pool.start();
+  let model: ModelInfo;
+  try {
+    model = await pool.start();
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
 
   const app = Fastify({
     logger: o.logger,
@@ -117,7 +124,13 @@ export async function createServer(opts: ServeOptions = {}): Promise<CafeServer>
   return {
     app, options: o, model, pool, batcher,
     async listen() {
-      await app.listen({ host: o.host, port: o.port });
+      try {
+        await app.listen({ host: o.host, port: o.port });
+      } catch (err) {
+        await app.close();
+        const e = err as NodeJS.ErrnoException;
+        throw new CafeError(`cannot listen on ${o.host}:${o.port} (${e.code ?? e.message})${e.code === 'EADDRINUSE' ? ': the port is taken, pass another --port' : ''}`);
+      }
       const a = app.server.address();
       const addr = typeof a === 'object' && a ? a : { address: o.host, port: o.port };
       return `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createServer, type CafeServer } from '../../src/serve/app.js';
 import { resolveServeOptions } from '../../src/serve/options.js';
-import { blobOf, post, smallFacePhoto } from './fixtures.js';
+import { post, smallFacePhoto } from './fixtures.js';
 
 const KEY = 'test-key-0123456789';
 const auth = { authorization: `Bearer ${KEY}` };
@@ -78,6 +78,10 @@ test('per-request deadline: 504 naming timeoutMs; the worker lives on', async ()
   } finally {
     await quick.close();
   }
+});
+
+test('a model folder that is not one: createServer rejects naming it', async () => {
+  await assert.rejects(createServer({ port: 0, workers: 2, model: '/nonexistent/model-folder' }), /\/nonexistent\/model-folder.*not a cafe model folder/);
 });
 
 test('options are validated', () => {
