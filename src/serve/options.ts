@@ -72,6 +72,8 @@ export function resolveServeOptions(o: ServeOptions = {}): ResolvedServeOptions 
   posInt('maxBatch', r.maxBatch);
   posInt('maxWaitMs', r.maxWaitMs, 0);
   posInt('maxQueue', r.maxQueue);
+  // A batch request's images are queued all or none: a queue shorter than one request could never take it.
+  if (r.maxQueue < r.maxImagesPerRequest) throw invalidParameter('maxQueue', `at least maxImagesPerRequest (${r.maxImagesPerRequest})`, r.maxQueue);
   posInt('timeoutMs', r.timeoutMs);
   posInt('receiveTimeoutMs', r.receiveTimeoutMs);
   posInt('threadsPerWorker', r.threadsPerWorker);

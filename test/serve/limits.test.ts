@@ -17,7 +17,7 @@ let photo: Buffer;
 
 before(async () => {
   photo = await smallFacePhoto();
-  server = await createServer({ port: 0, workers: 1, maxBatch: 1, maxQueue: 2, apiKey: KEY });
+  server = await createServer({ port: 0, workers: 1, maxBatch: 1, maxQueue: 2, maxImagesPerRequest: 2, apiKey: KEY });
   url = await server.listen();
 });
 
@@ -88,6 +88,7 @@ test('options are validated', () => {
   assert.throws(() => resolveServeOptions({ maxBatch: 0 }), /maxBatch/);
   assert.throws(() => resolveServeOptions({ port: 70000 }), /port/);
   assert.throws(() => resolveServeOptions({ apiKey: 'short' }), /apiKey/);
+  assert.throws(() => resolveServeOptions({ maxQueue: 4, maxImagesPerRequest: 8 }), /maxQueue/);
   assert.equal(resolveServeOptions({}).host, '127.0.0.1');
 });
 
