@@ -8,7 +8,7 @@ import { createServer, type CafeServer } from '../../src/serve/app.js';
 import { createRecognizer } from '../../src/recognizer/recognizer.js';
 import type { Recognition } from '../../src/recognizer/core.js';
 import { EXPRESSIONS } from '../../src/labels.js';
-import { blobOf, faceCrop, post, smallFacePhoto } from './fixtures.js';
+import { blobOf, faceCrop, post, sample, smallFacePhoto } from './fixtures.js';
 
 let server: CafeServer;
 let url: string;
@@ -112,6 +112,21 @@ test('dynamic batching: concurrent requests are scored in one model call', async
   const rs = await Promise.all(Array.from({ length: 4 }, () => post(`${url}/v1/recognize?detect=false`, crop, 'image/png').then((r) => r.json())));
   for (const j of rs) sameAsReference(j.result, referenceCrop);
   assert.ok(Math.max(...rs.map((j) => j.batchSize)) > 1, `batch sizes ${rs.map((j) => j.batchSize)}`);
+});
+
+test('inference runs off the event loop: /healthz answers while a large photo is being scored', async () => {
+  const big = sample(1); // 1920 x 1280, several faces: hundreds of ms of decode + detection + model
+  let scoredAt = 0;
+  const scoring = post(`${url}/v1/recognize`, big, 'image/jpeg').then(async (r) => {
+    scoredAt = performance.now();
+    return r.status;
+  });
+  await new Promise((r) => setTimeout(r, 20));
+  const h = await fetch(`${url}/healthz`);
+  const healthAt = performance.now();
+  assert.equal(h.status, 200);
+  assert.equal(await scoring, 200);
+  assert.ok(healthAt < scoredAt, 'healthz answered before the photo was scored');
 });
 
 test('GET /v1/model: classes, encoder, training data, limits', async () => {
