@@ -1,16 +1,17 @@
 // `cafe serve` under load, loopback only, bounded in time and count, against in-process recognize() on the same
-// photos in the same run:
-//   in-process   createRecognizer().recognize(bytes) in a sequential loop (what a Node program gets without HTTP),
-//                measured before and after the server runs (the mean is the reference: the machine is shared)
-//   server on    `cafe serve` (a child process, as a user runs it) with dynamic batching (maxBatch 8, 5 ms);
-//                autocannon at fixed concurrency for --duration s: req/s, p50/p95/p99, errors; then an RSS soak
-//                of --soak requests after --soak-warm warm-up requests
-//   server off   the same with batching off (maxBatch 1) for --compare s
+// photos in the same run. Two servers run side by side (`cafe serve` child processes, as a user runs them), one with
+// dynamic batching (maxBatch 8, 5 ms) and one without (maxBatch 1):
+//   load run     the batching server under autocannon at fixed concurrency for --duration s: sustained req/s,
+//                p50/p95/p99, errors, event-loop lag, RSS
+//   comparison   --rounds rounds of --slice s each of: in-process recognize() (sequential loop, what a Node program
+//                gets without HTTP), server with batching, server without; order rotated per round. Interleaving
+//                keeps the machine's load drift (it is shared) out of the ratios.
+//   soak         --soak requests after --soak-warm warm-up requests on the batching server, RSS sampled each second
 // Photos: the 105 SFEW frames (720x576, photos/sfew-frames) when present, else face-api's six sample photos. The
 // soak sends a small face crop (face-api's sample 1, cut in memory) with ?detect=false, to keep 10,000 requests
 // bounded in time; the full pipeline's RSS is reported over the load run.
-// Run: flock /tmp/cafe-heavy.lock node --import tsx bench/serve.ts [--duration 60] [--compare 30] [--connections 8]
-//      [--soak 10000] [--soak-warm 1000] [--inproc 30] [--workers N] [--out bench/results/serve] [--datasets DIR]
+// Run: flock /tmp/cafe-heavy.lock node --import tsx bench/serve.ts [--duration 60] [--rounds 3] [--slice 10]
+//      [--connections 8] [--soak 10000] [--soak-warm 1000] [--workers N] [--out bench/results/serve] [--datasets DIR]
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -28,11 +29,11 @@ const opt = (name: string, def: string) => {
   return i >= 0 ? args[i + 1] : def;
 };
 const DURATION = Number(opt('duration', '60'));
-const COMPARE = Number(opt('compare', '30'));
+const ROUNDS = Number(opt('rounds', '3'));
+const SLICE = Number(opt('slice', '10'));
 const CONNECTIONS = Number(opt('connections', '8'));
 const SOAK = Number(opt('soak', '10000'));
 const SOAK_WARM = Number(opt('soak-warm', '1000'));
-const INPROC = Number(opt('inproc', '30'));
 const WORKERS = Number(opt('workers', String(availableParallelism())));
 const OUT = opt('out', 'bench/results/serve');
 const FRAMES = join(datasetsRoot(opt('datasets', '') || undefined), 'photos', 'sfew-frames');
@@ -47,16 +48,16 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const log = (s: string) => console.error(`[serve bench] ${s}`);
 
-async function inProcess(seconds: number) {
-  const fer = await createRecognizer();
-  for (const p of photos.slice(0, 3)) await fer.recognize(p);
+type Fer = Awaited<ReturnType<typeof createRecognizer>>;
+let next = 0;
+async function inProcess(fer: Fer, seconds: number) {
   let n = 0;
-  let faces = 0;
   const t0 = performance.now();
-  while (performance.now() - t0 < seconds * 1000) faces += (await fer.recognize(photos[n++ % photos.length])).faces.length;
-  const s = (performance.now() - t0) / 1000;
-  await fer.dispose();
-  return { photos: n, faces, seconds: r1(s), photosPerSecond: r3(n / s) };
+  while (performance.now() - t0 < seconds * 1000) {
+    await fer.recognize(photos[next++ % photos.length]);
+    n++;
+  }
+  return { requests: n, seconds: (performance.now() - t0) / 1000 };
 }
 
 interface Child { url: string; child: ChildProcess; stop(): Promise<number | null> }
@@ -123,81 +124,103 @@ async function load(url: string, opts: { seconds?: number; amount?: number; body
   };
 }
 
-async function serverRun(name: string, extra: string[], seconds: number, soak: boolean) {
-  log(`${name}: starting cafe serve ${extra.join(' ')}`);
-  const s = await startServer(extra);
-  const pid = s.child.pid!;
-  log(`${name}: warm-up 5 s`);
-  await load(s.url, { seconds: 5, body: 'photos' });
-  const m0 = await metrics(s.url);
-  const rssLoadStart = rssMb(pid);
-  log(`${name}: ${seconds} s at ${CONNECTIONS} connections`);
-  const run = await load(s.url, { seconds, body: 'photos' });
-  const m1 = await metrics(s.url);
-  const rssLoadEnd = rssMb(pid);
-  const out: Record<string, unknown> = {
-    name, flags: extra.join(' '), load: run,
-    meanBatchSize: r3((m1.batchSum - m0.batchSum) / (m1.batchCount - m0.batchCount)),
-    eventLoopLagP99Ms: r1(m1.lagP99 * 1000), eventLoopLagMaxMs: r1(m1.lagMax * 1000),
-    rssMb: { loadStart: r1(rssLoadStart), loadEnd: r1(rssLoadEnd) },
-  };
-  if (soak) {
-    log(`${name}: soak warm-up ${SOAK_WARM} requests`);
-    await load(s.url, { amount: SOAK_WARM, body: 'crop' });
-    const before = rssMb(pid);
-    const samples: number[] = [];
-    log(`${name}: soak ${SOAK} requests (RSS sampled every second)`);
-    const soakRun = await load(s.url, { amount: SOAK, body: 'crop' }, () => samples.push(rssMb(pid)));
-    const after = rssMb(pid);
-    out.soak = { warmup: SOAK_WARM, ...soakRun, rssMb: { before: r1(before), after: r1(after), max: r1(Math.max(before, after, ...samples)), growth: r1(after - before) } };
-  }
-  const m2 = await metrics(s.url);
-  out.workerCrashes = m2.crashes;
-  out.exitCode = await s.stop();
-  log(`${name}: ${JSON.stringify(out)}`);
-  return out;
-}
-
 const commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
 const dirty = execSync('git status --porcelain -- src bench', { encoding: 'utf8' }).trim() !== '';
-const load0 = loadavg().map((x) => r1(x * 10) / 10);
-log(`in-process recognize(), ${INPROC} s`);
-const inBefore = await inProcess(INPROC);
-log(JSON.stringify(inBefore));
-const on = await serverRun('batching on', ['--max-batch', '8', '--max-wait-ms', '5'], DURATION, true);
-const off = await serverRun('batching off', ['--max-batch', '1'], COMPARE, false);
-log(`in-process recognize() again, ${INPROC} s`);
-const inAfter = await inProcess(INPROC);
-log(JSON.stringify(inAfter));
+const la = () => loadavg().map((x) => Math.round(x * 100) / 100);
+const load0 = la();
 
-const inRef = (inBefore.photosPerSecond + inAfter.photosPerSecond) / 2;
-const onLoad = on.load as Awaited<ReturnType<typeof load>>;
-const offLoad = off.load as Awaited<ReturnType<typeof load>>;
-const soak = on.soak as Awaited<ReturnType<typeof load>> & { rssMb: { before: number; after: number; max: number; growth: number }; warmup: number };
+log('starting both servers');
+const srvOn = await startServer(['--max-batch', '8', '--max-wait-ms', '5']);
+const srvOff = await startServer(['--max-batch', '1']);
+const fer = await createRecognizer();
+log('warm-up: 5 s per server, 3 photos in process');
+for (const p of photos.slice(0, 3)) await fer.recognize(p);
+await load(srvOn.url, { seconds: 5, body: 'photos' });
+await load(srvOff.url, { seconds: 5, body: 'photos' });
+
+log(`load run: ${DURATION} s at ${CONNECTIONS} connections (batching on)`);
+const m0 = await metrics(srvOn.url);
+const rssLoadStart = rssMb(srvOn.child.pid!);
+const run = await load(srvOn.url, { seconds: DURATION, body: 'photos' });
+const m1 = await metrics(srvOn.url);
+const loadRun = {
+  ...run, meanBatchSize: r3((m1.batchSum - m0.batchSum) / (m1.batchCount - m0.batchCount)),
+  eventLoopLagP99Ms: r1(m1.lagP99 * 1000), eventLoopLagMaxMs: r1(m1.lagMax * 1000),
+  rssMb: { start: r1(rssLoadStart), end: r1(rssMb(srvOn.child.pid!)) },
+};
+log(JSON.stringify(loadRun));
+
+log(`comparison: ${ROUNDS} rounds x ${SLICE} s of in-process / batching on / batching off`);
+const arms = { inProcess: { requests: 0, seconds: 0 }, on: { requests: 0, seconds: 0, batchSum: 0, batchCount: 0, bad: 0 }, off: { requests: 0, seconds: 0, bad: 0 } };
+const order = ['inProcess', 'on', 'off'] as const;
+for (let r = 0; r < ROUNDS; r++) {
+  for (let k = 0; k < 3; k++) {
+    const arm = order[(k + r) % 3];
+    if (arm === 'inProcess') {
+      const x = await inProcess(fer, SLICE);
+      arms.inProcess.requests += x.requests;
+      arms.inProcess.seconds += x.seconds;
+    } else {
+      const srv = arm === 'on' ? srvOn : srvOff;
+      const b0 = await metrics(srv.url);
+      const x = await load(srv.url, { seconds: SLICE, body: 'photos' });
+      const b1 = await metrics(srv.url);
+      arms[arm].requests += x.ok;
+      arms[arm].seconds += x.seconds;
+      arms[arm].bad += x.errors + x.timeouts + x.non2xx;
+      if (arm === 'on') {
+        arms.on.batchSum += b1.batchSum - b0.batchSum;
+        arms.on.batchCount += b1.batchCount - b0.batchCount;
+      }
+    }
+    log(`round ${r + 1} ${arm} done`);
+  }
+}
+await fer.dispose();
+const rate = (a: { requests: number; seconds: number }) => r3(a.requests / a.seconds);
+const comparison = {
+  inProcessPhotosPerSecond: rate(arms.inProcess), batchingOnReqPerSecond: rate(arms.on), batchingOffReqPerSecond: rate(arms.off),
+  meanBatchSizeOn: r3(arms.on.batchSum / arms.on.batchCount), errorsOn: arms.on.bad, errorsOff: arms.off.bad, arms,
+};
+log(JSON.stringify(comparison));
+
+log(`soak: ${SOAK_WARM} warm-up requests, then ${SOAK} (RSS sampled every second)`);
+const pid = srvOn.child.pid!;
+await load(srvOn.url, { amount: SOAK_WARM, body: 'crop' });
+const before = rssMb(pid);
+const samples: number[] = [];
+const soakRun = await load(srvOn.url, { amount: SOAK, body: 'crop' }, () => samples.push(rssMb(pid)));
+const after = rssMb(pid);
+const soak = { warmup: SOAK_WARM, ...soakRun, rssMb: { before: r1(before), after: r1(after), max: r1(Math.max(before, after, ...samples)), min: r1(Math.min(before, after, ...samples)), growth: r1(after - before) } };
+log(JSON.stringify(soak));
+const crashes = (await metrics(srvOn.url)).crashes + (await metrics(srvOff.url)).crashes;
+const exitCodes = [await srvOn.stop(), await srvOff.stop()];
+
 const command = `flock /tmp/cafe-heavy.lock node --import tsx bench/serve.ts ${args.join(' ')}`.trim();
 const result = {
   command, commit, dirty, date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`,
-  loadAverage: { start: load0, end: loadavg().map((x) => r1(x * 10) / 10) }, photoSet, connections: CONNECTIONS, workers: WORKERS,
-  inProcess: { before: inBefore, after: inAfter, photosPerSecond: r3(inRef) },
-  batchingOn: on, batchingOff: off,
-  ratios: { serverVsInProcess: r3(onLoad.reqPerSec / inRef), batchingOnVsOff: r3(onLoad.reqPerSec / offLoad.reqPerSec) },
+  loadAverage: { start: load0, end: la() }, photoSet, connections: CONNECTIONS, workers: WORKERS,
+  loadRun, comparison, soak, workerCrashes: crashes, exitCodesAfterSigterm: exitCodes,
+  ratios: { serverVsInProcess: r3(comparison.batchingOnReqPerSecond / comparison.inProcessPhotosPerSecond), batchingOnVsOff: r3(comparison.batchingOnReqPerSecond / comparison.batchingOffReqPerSecond) },
 };
-const bad = (l: typeof onLoad) => l.errors + l.timeouts + l.non2xx;
+const bad = (l: { errors: number; timeouts: number; non2xx: number }) => l.errors + l.timeouts + l.non2xx;
 const md = [
   '# cafe serve under load', '',
-  `\`${command}\` at \`${commit}\`${dirty ? ' (uncommitted changes)' : ''}, ${result.date}, ${result.machine}, load average ${load0.join(' ')} at the start, ${result.loadAverage.end.join(' ')} at the end (a shared machine: the ratios, measured in the same run, are the robust figures).`, '',
-  `Photos: ${photoSet}, sent as raw image/jpeg bodies, cycled per connection; ${CONNECTIONS} connections (autocannon), ${WORKERS} inference workers; 127.0.0.1 only.`, '',
-  '| run | req/s | p50 ms | p95 ms | p99 ms | requests | errors (conn + timeout + non-2xx) | mean batch | event-loop lag p99 / max ms |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-  `| in-process recognize(), sequential (mean of before ${inBefore.photosPerSecond} / after ${inAfter.photosPerSecond}) | ${r3(inRef)} | | | | ${inBefore.photos + inAfter.photos} | | | |`,
-  ...[on, off].map((r) => {
-    const l = r.load as typeof onLoad;
-    return `| server, ${r.name} (\`${r.flags}\`), ${l.seconds} s | ${l.reqPerSec} | ${l.latencyMs.p50} | ${l.latencyMs.p95} | ${l.latencyMs.p99} | ${l.requests} | ${bad(l)} | ${r.meanBatchSize} | ${r.eventLoopLagP99Ms} / ${r.eventLoopLagMaxMs} |`;
-  }), '',
-  `- server (batching on) vs in-process: **${result.ratios.serverVsInProcess}x**; batching on vs off: **${result.ratios.batchingOnVsOff}x**.`,
-  `- RSS over the load run (full pipeline): ${(on.rssMb as { loadStart: number }).loadStart} -> ${(on.rssMb as { loadEnd: number }).loadEnd} MB.`,
-  `- RSS soak: ${soak.requests} requests (96x96 face crop, ?detect=false) after ${soak.warmup} warm-up requests: ${soak.rssMb.before} -> ${soak.rssMb.after} MB (growth **${soak.rssMb.growth} MB**, max ${soak.rssMb.max}); ${soak.reqPerSec} req/s, p99 ${soak.latencyMs.p99} ms, errors ${bad(soak)}.`,
-  `- Worker crashes: ${on.workerCrashes} / ${off.workerCrashes}; exit codes after SIGTERM: ${on.exitCode} / ${off.exitCode}.`, '',
+  `\`${command}\` at \`${commit}\`${dirty ? ' (uncommitted changes)' : ''}, ${result.date}, ${result.machine}, load average ${load0.join(' ')} at the start, ${result.loadAverage.end.join(' ')} at the end (a shared machine: absolute speeds are pessimistic; the ratios come from interleaved slices of the same run).`, '',
+  `Photos: ${photoSet}, sent as raw image/jpeg bodies, cycled per connection; ${CONNECTIONS} connections (autocannon), ${WORKERS} inference workers per server; 127.0.0.1 only.`, '',
+  `## Load run: batching on, ${loadRun.seconds} s`, '',
+  '| req/s | p50 ms | p95 ms | p99 ms | max ms | requests | errors (conn + timeout + non-2xx) | mean batch | event-loop lag p99 / max ms | RSS start -> end MB |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  `| ${loadRun.reqPerSec} | ${loadRun.latencyMs.p50} | ${loadRun.latencyMs.p95} | ${loadRun.latencyMs.p99} | ${loadRun.latencyMs.max} | ${loadRun.requests} | ${bad(loadRun)} | ${loadRun.meanBatchSize} | ${loadRun.eventLoopLagP99Ms} / ${loadRun.eventLoopLagMaxMs} | ${loadRun.rssMb.start} -> ${loadRun.rssMb.end} |`, '',
+  `## Throughput, interleaved (${ROUNDS} rounds x ${SLICE} s per arm, order rotated)`, '',
+  '| arm | photos/s | photos | seconds | errors |', '|---|---:|---:|---:|---:|',
+  `| in-process \`recognize()\`, sequential | ${comparison.inProcessPhotosPerSecond} | ${arms.inProcess.requests} | ${r1(arms.inProcess.seconds)} | |`,
+  `| server, batching on (\`--max-batch 8 --max-wait-ms 5\`; mean batch ${comparison.meanBatchSizeOn}) | ${comparison.batchingOnReqPerSecond} | ${arms.on.requests} | ${r1(arms.on.seconds)} | ${arms.on.bad} |`,
+  `| server, batching off (\`--max-batch 1\`) | ${comparison.batchingOffReqPerSecond} | ${arms.off.requests} | ${r1(arms.off.seconds)} | ${arms.off.bad} |`, '',
+  `Server (batching on) vs in-process: **${result.ratios.serverVsInProcess}x**; batching on vs off: **${result.ratios.batchingOnVsOff}x**.`, '',
+  '## RSS soak', '',
+  `${soak.requests} requests (96x96 face crop, ?detect=false, ${CONNECTIONS} connections) after ${soak.warmup} warm-up requests: RSS ${soak.rssMb.before} -> ${soak.rssMb.after} MB (growth **${soak.rssMb.growth} MB**; min ${soak.rssMb.min}, max ${soak.rssMb.max} over the soak); ${soak.reqPerSec} req/s, p50 ${soak.latencyMs.p50} / p99 ${soak.latencyMs.p99} ms, errors ${bad(soak)}.`, '',
+  `Worker crashes: ${crashes}; exit codes after SIGTERM: ${exitCodes.join(', ')}.`, '',
 ];
 for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md.join('\n')]] as const) writeAtomic(`${OUT}.${ext}`, text);
 console.log(md.join('\n'));
