@@ -185,7 +185,9 @@ test('unknown route: JSON 404 naming it', async () => {
 // Last: closes the server.
 test('close(): the request in flight finishes, new connections are refused, workers stop', async () => {
   const inflight = post(`${url}/v1/recognize`, photo, 'image/jpeg');
-  await new Promise((r) => setTimeout(r, 30));
+  // Close once the photo is in the server (queued or in a worker), not merely sent.
+  for (let i = 0; i < 1000 && server.pool.busyCount === 0 && server.batcher.depth === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(server.pool.busyCount + server.batcher.depth > 0, 'the request reached the server');
   const closing = server.close();
   const r = await inflight;
   assert.equal(r.status, 200);

@@ -111,7 +111,12 @@ test('cafe serve: binds 127.0.0.1, answers, and on SIGTERM finishes the request 
     });
     assert.match(u, /^http:\/\/127\.0\.0\.1:\d+$/);
     const inflight = post(`${u}/v1/recognize`, photo, 'image/jpeg');
-    await new Promise((r) => setTimeout(r, 50));
+    // SIGTERM once the photo is in the server (queued or in a worker), not merely sent.
+    for (let i = 0; i < 500; i++) {
+      const m = await (await fetch(`${u}/metrics`)).text();
+      if (/^cafe_workers_busy [1-9]/m.test(m) || /^cafe_queue_depth [1-9]/m.test(m)) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
     child.kill('SIGTERM');
     const r = await inflight;
     assert.equal(r.status, 200);
