@@ -4,8 +4,9 @@
 //   load run     the batching server under autocannon at fixed concurrency for --duration s: sustained req/s,
 //                p50/p95/p99, errors, event-loop lag, RSS
 //   comparison   --rounds rounds of --slice s each of: in-process recognize() (sequential loop, what a Node program
-//                gets without HTTP), server with batching, server without; order rotated per round. Interleaving
-//                keeps the machine's load drift (it is shared) out of the ratios.
+//                gets without HTTP), server with batching, server without, and both servers on face crops with
+//                ?detect=false (where the model call is the whole cost); order rotated per round. Interleaving keeps
+//                the machine's load drift (it is shared) out of the ratios.
 //   soak         --soak requests after --soak-warm warm-up requests on the batching server, RSS sampled each second
 // Photos: the 105 SFEW frames (720x576, photos/sfew-frames) when present, else face-api's six sample photos. The
 // soak sends a small face crop (face-api's sample 1, cut in memory) with ?detect=false, to keep 10,000 requests
@@ -151,36 +152,39 @@ const loadRun = {
 log(JSON.stringify(loadRun));
 
 log(`comparison: ${ROUNDS} rounds x ${SLICE} s of in-process / batching on / batching off`);
-const arms = { inProcess: { requests: 0, seconds: 0 }, on: { requests: 0, seconds: 0, batchSum: 0, batchCount: 0, bad: 0 }, off: { requests: 0, seconds: 0, bad: 0 } };
-const order = ['inProcess', 'on', 'off'] as const;
+type Arm = { requests: number; seconds: number; batchSum: number; batchCount: number; bad: number };
+const arm0 = (): Arm => ({ requests: 0, seconds: 0, batchSum: 0, batchCount: 0, bad: 0 });
+const arms = { inProcess: arm0(), on: arm0(), off: arm0(), onCrop: arm0(), offCrop: arm0() };
+const order = ['inProcess', 'on', 'off', 'onCrop', 'offCrop'] as const;
 for (let r = 0; r < ROUNDS; r++) {
-  for (let k = 0; k < 3; k++) {
-    const arm = order[(k + r) % 3];
-    if (arm === 'inProcess') {
+  for (let k = 0; k < order.length; k++) {
+    const name = order[(k + r) % order.length];
+    const a = arms[name];
+    if (name === 'inProcess') {
       const x = await inProcess(fer, SLICE);
-      arms.inProcess.requests += x.requests;
-      arms.inProcess.seconds += x.seconds;
+      a.requests += x.requests;
+      a.seconds += x.seconds;
     } else {
-      const srv = arm === 'on' ? srvOn : srvOff;
+      const srv = name.startsWith('on') ? srvOn : srvOff;
       const b0 = await metrics(srv.url);
-      const x = await load(srv.url, { seconds: SLICE, body: 'photos' });
+      const x = await load(srv.url, { seconds: SLICE, body: name.endsWith('Crop') ? 'crop' : 'photos' });
       const b1 = await metrics(srv.url);
-      arms[arm].requests += x.ok;
-      arms[arm].seconds += x.seconds;
-      arms[arm].bad += x.errors + x.timeouts + x.non2xx;
-      if (arm === 'on') {
-        arms.on.batchSum += b1.batchSum - b0.batchSum;
-        arms.on.batchCount += b1.batchCount - b0.batchCount;
-      }
+      a.requests += x.ok;
+      a.seconds += x.seconds;
+      a.bad += x.errors + x.timeouts + x.non2xx;
+      a.batchSum += b1.batchSum - b0.batchSum;
+      a.batchCount += b1.batchCount - b0.batchCount;
     }
-    log(`round ${r + 1} ${arm} done`);
+    log(`round ${r + 1} ${name} done`);
   }
 }
 await fer.dispose();
 const rate = (a: { requests: number; seconds: number }) => r3(a.requests / a.seconds);
 const comparison = {
   inProcessPhotosPerSecond: rate(arms.inProcess), batchingOnReqPerSecond: rate(arms.on), batchingOffReqPerSecond: rate(arms.off),
-  meanBatchSizeOn: r3(arms.on.batchSum / arms.on.batchCount), errorsOn: arms.on.bad, errorsOff: arms.off.bad, arms,
+  meanBatchSizeOn: r3(arms.on.batchSum / arms.on.batchCount), errorsOn: arms.on.bad, errorsOff: arms.off.bad,
+  crops: { batchingOnReqPerSecond: rate(arms.onCrop), batchingOffReqPerSecond: rate(arms.offCrop), meanBatchSizeOn: r3(arms.onCrop.batchSum / arms.onCrop.batchCount), errors: arms.onCrop.bad + arms.offCrop.bad },
+  arms,
 };
 log(JSON.stringify(comparison));
 
@@ -201,7 +205,12 @@ const result = {
   command, commit, dirty, date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`,
   loadAverage: { start: load0, end: la() }, photoSet, connections: CONNECTIONS, workers: WORKERS,
   loadRun, comparison, soak, workerCrashes: crashes, exitCodesAfterSigterm: exitCodes,
-  ratios: { serverVsInProcess: r3(comparison.batchingOnReqPerSecond / comparison.inProcessPhotosPerSecond), batchingOnVsOff: r3(comparison.batchingOnReqPerSecond / comparison.batchingOffReqPerSecond) },
+  ratios: {
+    serverVsInProcess: r3(comparison.batchingOnReqPerSecond / comparison.inProcessPhotosPerSecond),
+    serverOffVsInProcess: r3(comparison.batchingOffReqPerSecond / comparison.inProcessPhotosPerSecond),
+    batchingOnVsOff: r3(comparison.batchingOnReqPerSecond / comparison.batchingOffReqPerSecond),
+    batchingOnVsOffCrops: r3(comparison.crops.batchingOnReqPerSecond / comparison.crops.batchingOffReqPerSecond),
+  },
 };
 const bad = (l: { errors: number; timeouts: number; non2xx: number }) => l.errors + l.timeouts + l.non2xx;
 const md = [
@@ -216,8 +225,10 @@ const md = [
   '| arm | photos/s | photos | seconds | errors |', '|---|---:|---:|---:|---:|',
   `| in-process \`recognize()\`, sequential | ${comparison.inProcessPhotosPerSecond} | ${arms.inProcess.requests} | ${r1(arms.inProcess.seconds)} | |`,
   `| server, batching on (\`--max-batch 8 --max-wait-ms 5\`; mean batch ${comparison.meanBatchSizeOn}) | ${comparison.batchingOnReqPerSecond} | ${arms.on.requests} | ${r1(arms.on.seconds)} | ${arms.on.bad} |`,
-  `| server, batching off (\`--max-batch 1\`) | ${comparison.batchingOffReqPerSecond} | ${arms.off.requests} | ${r1(arms.off.seconds)} | ${arms.off.bad} |`, '',
-  `Server (batching on) vs in-process: **${result.ratios.serverVsInProcess}x**; batching on vs off: **${result.ratios.batchingOnVsOff}x**.`, '',
+  `| server, batching off (\`--max-batch 1\`) | ${comparison.batchingOffReqPerSecond} | ${arms.off.requests} | ${r1(arms.off.seconds)} | ${arms.off.bad} |`,
+  `| server, batching on, 96x96 face crops ?detect=false (mean batch ${comparison.crops.meanBatchSizeOn}) | ${comparison.crops.batchingOnReqPerSecond} | ${arms.onCrop.requests} | ${r1(arms.onCrop.seconds)} | ${arms.onCrop.bad} |`,
+  `| server, batching off, 96x96 face crops ?detect=false | ${comparison.crops.batchingOffReqPerSecond} | ${arms.offCrop.requests} | ${r1(arms.offCrop.seconds)} | ${arms.offCrop.bad} |`, '',
+  `Server vs in-process on the frames: **${result.ratios.serverVsInProcess}x** with batching, ${result.ratios.serverOffVsInProcess}x without. Batching on vs off: **${result.ratios.batchingOnVsOff}x** on full frames (decode + detection per image dominate; only the model call is batched), **${result.ratios.batchingOnVsOffCrops}x** on face crops (the model call is the whole cost).`, '',
   '## RSS soak', '',
   `${soak.requests} requests (96x96 face crop, ?detect=false, ${CONNECTIONS} connections) after ${soak.warmup} warm-up requests: RSS ${soak.rssMb.before} -> ${soak.rssMb.after} MB (growth **${soak.rssMb.growth} MB**; min ${soak.rssMb.min}, max ${soak.rssMb.max} over the soak); ${soak.reqPerSec} req/s, p50 ${soak.latencyMs.p50} / p99 ${soak.latencyMs.p99} ms, errors ${bad(soak)}.`, '',
   `Worker crashes: ${crashes}; exit codes after SIGTERM: ${exitCodes.join(', ')}.`, '',

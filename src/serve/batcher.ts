@@ -1,7 +1,7 @@
 // Dynamic batching (as Triton's dynamic batcher): images from concurrent requests wait in one bounded queue; when a
-// worker is free it takes up to maxBatch of them, as soon as maxBatch are there or the oldest has waited maxWaitMs,
-// and scores their faces in one model call. A full queue answers 503 with Retry-After instead of growing; an image
-// whose request gave up (timeout, client gone) is dropped before it reaches a worker.
+// worker is free it takes its share of them (queue / workers, at most maxBatch), as soon as maxBatch are there or the
+// oldest has waited maxWaitMs, and scores their faces in one model call. A full queue answers 503 with Retry-After
+// instead of growing; an image whose request gave up (timeout, client gone) is dropped before it reaches a worker.
 import { HttpError } from './http-error.js';
 import type { ItemResult } from './protocol.js';
 import type { WorkerPool } from './pool.js';
@@ -92,7 +92,10 @@ export class Batcher {
         if (!this.timer) this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, this.o.maxWaitMs - waited);
         return;
       }
-      this.dispatch(this.queue.splice(0, this.o.maxBatch));
+      // Fair share: a worker takes its part of the queue, not all of it (up to maxBatch), so the other workers, busy
+      // now but free soon, find images waiting instead of idling while one worker runs a long batch.
+      const share = Math.ceil(this.queue.length / Math.max(1, this.pool.readyCount));
+      this.dispatch(this.queue.splice(0, Math.min(this.o.maxBatch, share)));
     }
   }
 
