@@ -54,8 +54,34 @@ export interface Recognition {
   faces: FaceExpression[];
 }
 
+/** One image of a recognizeBatch call. */
+export interface BatchItem<Input> {
+  input: Input;
+  /** As RecognizeOptions.detect; default true. */
+  detect?: boolean;
+  /** As RecognizeOptions.faces: score these faces instead of detecting. */
+  faces?: RecognizeOptions['faces'];
+}
+
+/** One image's outcome in a batch: a bad image is reported in its slot and the others go on. */
+export type BatchOutcome =
+  | { ok: true; recognition: Recognition; /** Decode time (ms). */ decodeMs: number; /** Detection + alignment time (ms). */ detectMs: number }
+  | { ok: false; error: Error };
+
+export interface BatchRecognition {
+  /** One outcome per item, in order. */
+  results: BatchOutcome[];
+  /** The one model call over every face of every image (ms); 0 when there was no face. */
+  inferenceMs: number;
+  /** Faces scored in that call. */
+  crops: number;
+}
+
 export interface Recognizer<Input = unknown> {
   recognize(input: Input, opts?: RecognizeOptions): Promise<Recognition>;
+  /** Several images, their faces scored in ONE model call (what a server's dynamic batching hands over); a bad
+   *  image fails its own slot only. recognize() is this with one item. */
+  recognizeBatch(items: BatchItem<Input>[]): Promise<BatchRecognition>;
   /** Scores already-aligned crops (no decode, no detection): for evaluations on aligned datasets. */
   classifyCrops(crops: RgbImage[]): Promise<Float32Array[]>;
   readonly model: ExpressionModel;
@@ -88,33 +114,61 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
     throw err;
   }
   const align = { ...DEFAULT_ALIGN_OPTIONS, ...model.manifest.align, ...options.align };
+  // Per image: decode, then detect and align (or take the whole image as the crop); crops of every image then go
+  // through the model together.
+  const prepare = async (item: BatchItem<Input>) => {
+    const t0 = performance.now();
+    const d = await decode(item.input, maxSide);
+    const t1 = performance.now();
+    if (item.detect === false) return { d, found: null, given: false, crops: [d.image], decodeMs: t1 - t0, detectMs: 0 };
+    const s = d.scale;
+    // Given faces (e.g. carried by a tracker from an earlier frame) are in input pixels; the detector's are scaled.
+    const found = item.faces
+      ? item.faces.map((f) => {
+          if (!f || !f.box || !Array.isArray(f.landmarks) || f.landmarks.length < 2) throw invalidParameter('faces', 'boxes with at least the two eye keypoints', f);
+          return { box: { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s }, landmarks: f.landmarks.map((p) => ({ x: p.x / s, y: p.y / s })), score: Number.NaN };
+        })
+      : await detector!.detect(d.image);
+    const crops = found.map((f) => alignFace(d.image, f, align).image);
+    return { d, found, given: !!item.faces, crops, decodeMs: t1 - t0, detectMs: performance.now() - t1 };
+  };
+  const recognizeBatch = async (items: BatchItem<Input>[]): Promise<BatchRecognition> => {
+    const prepared: Array<Awaited<ReturnType<typeof prepare>> | Error> = [];
+    // Sequential: detection runs on this thread anyway, and one image at a time bounds the decoded pixels held.
+    for (const item of items) prepared.push(await prepare(item).catch((err: Error) => err));
+    const crops = prepared.flatMap((p) => (p instanceof Error ? [] : p.crops));
+    const t0 = performance.now();
+    const probs = crops.length ? await model.predict(crops) : [];
+    const inferenceMs = crops.length ? performance.now() - t0 : 0;
+    let k = 0;
+    const results = prepared.map((p): BatchOutcome => {
+      if (p instanceof Error) return { ok: false, error: p };
+      const { d, found, decodeMs, detectMs } = p;
+      if (found === null) {
+        const face = toFace(probs[k++], { x: 0, y: 0, width: d.width, height: d.height }, [], null);
+        return { ok: true, recognition: { width: d.width, height: d.height, faces: [face] }, decodeMs, detectMs };
+      }
+      const s = d.scale;
+      const faces = found.map((f) =>
+        toFace(
+          probs[k++],
+          { x: f.box.x * s, y: f.box.y * s, width: f.box.width * s, height: f.box.height * s },
+          f.landmarks.map((p) => ({ x: p.x * s, y: p.y * s })),
+          p.given ? null : f.score,
+        ),
+      );
+      return { ok: true, recognition: { width: d.width, height: d.height, faces }, decodeMs, detectMs };
+    });
+    return { results, inferenceMs, crops: crops.length };
+  };
   return {
     model,
     classifyCrops: (crops) => model.predict(crops),
+    recognizeBatch,
     async recognize(input, opts = {}) {
-      const d = await decode(input, maxSide);
-      if (opts.detect === false) {
-        const [p] = await model.predict([d.image]);
-        return { width: d.width, height: d.height, faces: [toFace(p, { x: 0, y: 0, width: d.width, height: d.height }, [], null)] };
-      }
-      const s = d.scale;
-      const found = opts.faces
-        ? opts.faces.map((f) => {
-            if (!f || !f.box || !Array.isArray(f.landmarks) || f.landmarks.length < 2) throw invalidParameter('faces', 'boxes with at least the two eye keypoints', f);
-            return { box: { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s }, landmarks: f.landmarks.map((p) => ({ x: p.x / s, y: p.y / s })), score: Number.NaN };
-          })
-        : await detector!.detect(d.image);
-      const crops = found.map((f) => alignFace(d.image, f, align).image);
-      const probs = crops.length ? await model.predict(crops) : [];
-      const faces = found.map((f, i) =>
-        toFace(
-          probs[i],
-          { x: f.box.x * s, y: f.box.y * s, width: f.box.width * s, height: f.box.height * s },
-          f.landmarks.map((p) => ({ x: p.x * s, y: p.y * s })),
-          opts.faces ? null : f.score,
-        ),
-      );
-      return { width: d.width, height: d.height, faces };
+      const [r] = (await recognizeBatch([{ input, detect: opts.detect, faces: opts.faces }])).results;
+      if (!r.ok) throw r.error;
+      return r.recognition;
     },
     async dispose() {
       detector?.dispose();

@@ -8,6 +8,7 @@ import { evalCommand } from './eval.js';
 import { predict } from './predict.js';
 import { exportCommand } from './export.js';
 import { video } from './video.js';
+import { serve } from './serve.js';
 
 /** Every CLI subcommand; add one line per new command file. */
-export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe, train, evalCommand, predict, exportCommand, video];
+export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe, train, evalCommand, predict, exportCommand, video, serve];
