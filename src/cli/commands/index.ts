@@ -7,6 +7,8 @@ import { train } from './train.js';
 import { evalCommand } from './eval.js';
 import { predict } from './predict.js';
 import { exportCommand } from './export.js';
+import { queueSubmit, queueStatus, queueCollect } from './queue.js';
+import { worker } from './worker.js';
 
 /** Every CLI subcommand; add one line per new command file. */
-export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe, train, evalCommand, predict, exportCommand];
+export const commands: Command[] = [doctor, dataInspect, featuresExtract, probe, train, evalCommand, predict, exportCommand, queueSubmit, queueStatus, queueCollect, worker];
