@@ -1,0 +1,122 @@
+// Throughput of the work queue on this machine: photos/s through `cafe worker` with 1 and 2 worker processes (and
+// one process running 2 jobs at once) against one `cafe predict`, on the same 105 SFEW frames, each configuration in
+// fresh processes against a fresh redis-server on a loopback port. Two figures per configuration:
+//   steady   photos / (last shard finished - first shard started): the rate once models are loaded
+//   wall     photos / (process start -> all processes exited): what a user waits, model loading included
+// Every queue run's collected output is compared with predict's (byte for byte). Run it under the heavy-job lock:
+//   flock /tmp/cafe-heavy.lock node --import tsx bench/queue.ts [--shard N] [--out bench/results/queue] [--datasets DIR]
+// It runs the built CLI (bin/cafe.js -> dist/): `npm run build` first.
+import { execSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedis } from '../test/queue/redis.js';
+import { writeAtomic } from '../src/util/atomic.js';
+import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const ROOT = datasetsRoot(opt('datasets'));
+const FRAMES = join(ROOT, 'photos/sfew-frames');
+const OUT = opt('out') ?? 'bench/results/queue';
+const SHARD = Number(opt('shard') ?? 5);
+const BIN = join(import.meta.dirname, '..', 'bin', 'cafe.js');
+if (!existsSync(FRAMES)) {
+  console.error(`skipped: photos/sfew-frames is absent; ${datasetsHint(ROOT)}`);
+  process.exit(0);
+}
+if (!existsSync(join(import.meta.dirname, '..', 'dist', 'src', 'queue', 'worker.js'))) {
+  console.error('dist/ has no queue: run `npm run build` first');
+  process.exit(2);
+}
+
+interface Proc { code: number | null; stdout: string; stderr: string }
+function cafe(argv: string[], stdoutTo?: 'keep'): Promise<Proc> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdoutTo === 'keep' ? (stdout += d) : undefined));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+interface Row { name: string; processes: number; threads: string; concurrency: number; photos: number; steadyPhotosPerSecond: number; wallSeconds: number; wallPhotosPerSecond: number; identicalToPredict: boolean | null }
+const rows: Row[] = [];
+const load0 = loadavg();
+
+// Reference: one cafe predict over the folder.
+const t0 = performance.now();
+const pred = await cafe(['predict', FRAMES, '--quiet'], 'keep');
+const predWall = (performance.now() - t0) / 1000;
+const predRate = Number(/\(([\d.]+) photos\/s\)/.exec(pred.stderr)?.[1]);
+const nPhotos = Number(/^(\d+) files/m.exec(pred.stderr)?.[1]);
+if (!(nPhotos > 0) || !(predRate > 0)) throw new Error(`cafe predict failed:\n${pred.stderr}`);
+rows.push({ name: 'cafe predict', processes: 1, threads: 'all', concurrency: 1, photos: nPhotos, steadyPhotosPerSecond: predRate, wallSeconds: predWall, wallPhotosPerSecond: nPhotos / predWall, identicalToPredict: null });
+console.error(`predict: ${predRate.toFixed(2)} photos/s steady, ${predWall.toFixed(1)} s wall`);
+
+const configs = [
+  { name: '1 worker', processes: 1, threads: undefined, concurrency: 1 },
+  { name: '1 worker, 1 thread', processes: 1, threads: 1, concurrency: 1 },
+  { name: '2 workers, 1 thread each', processes: 2, threads: 1, concurrency: 1 },
+  { name: '1 worker, 2 jobs at once, 1 thread', processes: 1, threads: 1, concurrency: 2 },
+];
+for (const c of configs) {
+  const redis = await startRedis();
+  const dir = mkdtempSync(join(tmpdir(), 'cafe-bench-queue-'));
+  try {
+    const out = join(dir, 'out');
+    const sub = await cafe(['queue', 'submit', '--broker', redis.url, '--out', out, '--shard', String(SHARD), FRAMES], 'keep');
+    if (sub.code !== 0) throw new Error(`submit failed:\n${sub.stderr}`);
+    const w0 = performance.now();
+    const workerArgs = ['worker', '--broker', redis.url, '--exit-when-idle', '--quiet', '--concurrency', String(c.concurrency), ...(c.threads ? ['--threads', String(c.threads)] : [])];
+    const ws = await Promise.all(Array.from({ length: c.processes }, () => cafe(workerArgs)));
+    const wall = (performance.now() - w0) / 1000;
+    for (const w of ws) if (w.code !== 0) throw new Error(`worker failed:\n${w.stderr}`);
+    const dones = readdirSync(join(out, 'shards')).filter((n) => n.endsWith('.done.json')).map((n) => JSON.parse(readFileSync(join(out, 'shards', n), 'utf8')) as { photos: number; startedAt: number; finishedAt: number });
+    const photos = dones.reduce((a, d) => a + d.photos, 0);
+    const span = (Math.max(...dones.map((d) => d.finishedAt)) - Math.min(...dones.map((d) => d.startedAt))) / 1000;
+    const col = await cafe(['queue', 'collect', '--out', out]);
+    const identical = readFileSync(join(out, 'results.jsonl'), 'utf8') === pred.stdout;
+    rows.push({ name: c.name, processes: c.processes, threads: c.threads ? String(c.threads) : 'all', concurrency: c.concurrency, photos, steadyPhotosPerSecond: photos / span, wallSeconds: wall, wallPhotosPerSecond: photos / wall, identicalToPredict: identical && col.code !== 2 });
+    console.error(`${c.name}: ${(photos / span).toFixed(2)} photos/s steady, ${wall.toFixed(1)} s wall, identical to predict: ${identical}`);
+  } finally {
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const load1 = loadavg();
+const one = rows.find((r) => r.name === '1 worker')!;
+const oneT1 = rows.find((r) => r.name === '1 worker, 1 thread')!;
+const two = rows.find((r) => r.name === '2 workers, 1 thread each')!;
+const speedup = { twoWorkersVsOneWorker: two.steadyPhotosPerSecond / one.steadyPhotosPerSecond, twoWorkersVsOneWorkerOneThread: two.steadyPhotosPerSecond / oneT1.steadyPhotosPerSecond, twoWorkersVsPredict: two.steadyPhotosPerSecond / rows[0].steadyPhotosPerSecond };
+const commit = execSync('git rev-parse --short HEAD').toString().trim();
+const dirty = execSync('git status --porcelain --untracked-files=no').toString().trim() !== '';
+const command = `flock /tmp/cafe-heavy.lock node --import tsx bench/queue.ts${args.length ? ' ' + args.join(' ') : ''}`;
+const result = { command, commit: commit + (dirty ? '+dirty' : ''), date: new Date().toISOString(), cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverageBefore: load0, loadAverageAfter: load1, frames: 'photos/sfew-frames', shard: SHARD, rows, speedup };
+writeAtomic(`${OUT}.json`, JSON.stringify(result, null, 2) + '\n');
+const f2 = (x: number) => x.toFixed(2);
+const md = [
+  '# Work queue throughput (cafe worker vs cafe predict)',
+  '',
+  `Command: \`${command}\`  `,
+  `Commit: ${result.commit}, ${result.date}; ${result.cpus} cores (${result.cpuModel}); load average before ${load0.map(f2).join(' ')}, after ${load1.map(f2).join(' ')}  `,
+  `Inputs: ${nPhotos} SFEW frames (photos/sfew-frames), shards of ${SHARD}; redis-server on 127.0.0.1, fresh per configuration.`,
+  '',
+  'steady = photos / (last shard finished - first shard started), model loading excluded (predict: its own photos/s after loading);',
+  'wall = from process start to exit, model loading included. "identical" = collected output byte-identical to cafe predict\'s.',
+  '',
+  '| configuration | processes | onnxruntime threads | jobs at once | steady photos/s | wall s | wall photos/s | identical |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.name} | ${r.processes} | ${r.threads} | ${r.concurrency} | ${f2(r.steadyPhotosPerSecond)} | ${r.wallSeconds.toFixed(1)} | ${f2(r.wallPhotosPerSecond)} | ${r.identicalToPredict === null ? 'reference' : r.identicalToPredict ? 'yes' : 'NO'} |`),
+  '',
+  `2 workers vs 1 worker (all threads): ${f2(speedup.twoWorkersVsOneWorker)}x; vs 1 worker on 1 thread: ${f2(speedup.twoWorkersVsOneWorkerOneThread)}x; vs cafe predict: ${f2(speedup.twoWorkersVsPredict)}x (steady).`,
+  '',
+];
+writeAtomic(`${OUT}.md`, md.join('\n'));
+console.log(md.join('\n'));
