@@ -32,6 +32,8 @@ export interface WorkerOptions {
   name?: string;
   /** Return once the queue has nothing waiting, delayed or active (batch use: benches, CI); default false. */
   exitWhenIdle?: boolean;
+  /** Load the shipped model at start, before taking jobs; default true. */
+  preload?: boolean;
   /** Log lines (stderr in the CLI); default none. */
   log?: (line: string) => void;
 }
@@ -79,6 +81,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const fer = await recognizerFor(data.options);
     return runShard(data, (path, crops) => fer.recognize(path, { detect: !crops }), name, (n) => job.updateProgress(n));
   };
+  // Load the shipped model before taking a job: loading blocks the event loop for seconds at times, and a lease
+  // that is not renewed meanwhile would expire and hand the job to a second worker for nothing.
+  if (opts.preload !== false) await recognizerFor({ crops: false });
   const worker = new Worker<ShardJob, ShardResult>(opts.queue, processor, {
     connection,
     concurrency,
@@ -98,11 +103,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const final = job && job.attemptsMade >= (job.opts.attempts ?? 1);
     log(`${name}: job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}${final ? ', no retries left' : ', will retry'}): ${err.message}`);
   });
-  // Connection errors while the broker restarts: ioredis reconnects by itself; say so once per outage.
+  // Connection errors while the broker restarts: ioredis reconnects by itself; say so once per outage. Other errors
+  // (a lease that could not be renewed in time: the job goes to another worker) are logged as they come.
   let brokerDown = false;
   worker.on('error', (err) => {
-    if (!brokerDown) log(`${name}: broker error (${err.message}); reconnecting`);
-    brokerDown = true;
+    const conn = /ECONNREFUSED|ECONNRESET|Connection is closed|connect ETIMEDOUT|EPIPE/.test(err.message);
+    if (!conn) log(`${name}: ${err.message}`);
+    else if (!brokerDown) log(`${name}: broker unreachable (${err.message}); reconnecting`);
+    brokerDown ||= conn;
   });
   connection.on('ready', () => {
     if (brokerDown) log(`${name}: broker back`);
