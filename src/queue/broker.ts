@@ -69,7 +69,7 @@ export async function connectBroker(url: string, opts: ConnectOptions = {}): Pro
     return redis;
   } catch (err) {
     redis.disconnect();
-    throw err instanceof CafeError ? err : new CafeError(`cannot reach the broker at ${displayUrl(url)}: ${(err as Error).message}`);
+    throw err instanceof CafeError ? err : new CafeError(`cannot reach the broker at ${displayUrl(url)}: ${lastError || (err as Error).message}; is redis-server running there?`);
   } finally {
     clearTimeout(timer);
   }
