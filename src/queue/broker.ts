@@ -1,7 +1,8 @@
 // The connection to the broker: a Redis server (BullMQ's backend) named by a URL. Workers must survive a broker that
 // restarts, so their connection retries for ever (BullMQ requires maxRetriesPerRequest: null for a Worker); the short
 // CLI commands (submit, status) fail fast with a clear error instead of hanging on a broker that is not there.
-import { Redis } from 'ioredis';
+// BullMQ and ioredis load only when a queue command runs (~0.3 s that every other cafe command would pay).
+import type { Redis } from 'ioredis';
 import { CafeError, invalidParameter } from '../errors.js';
 
 /** Env var read when --broker is not given. */
@@ -40,7 +41,9 @@ export interface ConnectOptions {
 /** An open ioredis connection to the broker (resolves once it answers PING). */
 export async function connectBroker(url: string, opts: ConnectOptions = {}): Promise<Redis> {
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const redis = new Redis(url, {
+  // Loaded here, not at the top: every cafe command imports the CLI's command list, and ioredis costs ~0.1 s.
+  const { Redis: RedisClient } = await import('ioredis');
+  const redis = new RedisClient(url, {
     // BullMQ's blocking commands must never be cut short by a retry budget (required for Workers).
     maxRetriesPerRequest: null,
     // Back off to at most 2 s between reconnects: a restarted broker is picked up within ~2 s.

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
 import { writeAtomic } from '../../util/atomic.js';
@@ -31,7 +31,8 @@ const optNum = (v: string | undefined) => (v === undefined ? undefined : Number(
 /** Runs `fn` with a BullMQ Queue on the broker, then closes both. */
 async function withQueue<T>(url: string, name: string, fn: (q: Queue<ShardJob, ShardResult>) => Promise<T>): Promise<T> {
   const connection = await connectBroker(url);
-  const queue = new Queue<ShardJob, ShardResult>(name, { connection });
+  const { Queue: BullQueue } = await import('bullmq'); // loaded only when a queue command runs
+  const queue = new BullQueue<ShardJob, ShardResult>(name, { connection });
   try {
     return await fn(queue);
   } finally {

@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
 import { brokerUrl, BROKER_ENV, DEFAULT_QUEUE, displayUrl } from '../../queue/broker.js';
-import { startWorker } from '../../queue/worker.js';
 
 const usage = `Usage: cafe worker [options]
 
@@ -56,6 +55,7 @@ export const worker: Command = {
     const url = brokerUrl(values.broker);
     const log = values.quiet ? undefined : (s: string) => console.error(s);
     log?.(`worker: broker ${displayUrl(url)}, queue ${values.queue}`);
+    const { startWorker } = await import('../../queue/worker.js'); // BullMQ loads only when a worker runs
     const w = await startWorker({
       broker: url,
       queue: values.queue,
