@@ -17,6 +17,21 @@ import { runStatus } from '../../src/queue/status.js';
 import { submitRun } from '../../src/queue/submit.js';
 import { collectRun } from '../../src/queue/collect.js';
 import type { ShardResult } from '../../src/queue/shard.js';
+import { main } from '../../src/cli/main.js';
+
+/** Runs a CLI command in this process, capturing what it prints. */
+async function capture(argv: string[]): Promise<{ code: number; out: string }> {
+  const out: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = console.error = (...a: unknown[]) => void out.push(a.join(' '));
+  try {
+    return { code: await main(argv), out: out.join('\n') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
 
 const cli = join(import.meta.dirname, '..', 'recognizer', 'run-cli.mts');
 const missing = redisMissing();
@@ -145,6 +160,10 @@ test('queue: a worker killed -9 mid-shard and a broker restart lose nothing; col
     assert.deepEqual(s.states, { done: 12, active: 0, waiting: 0, delayed: 0, failed: 0, missing: 0 });
     assert.equal(s.photosDone, 23);
     assert.ok(s.rate > 0);
+    const text = await capture(['queue', 'status', '--broker', url, '--out', out, '--wait']);
+    assert.equal(text.code, 0, text.out);
+    assert.match(text.out, /23\/23 photos \(100\.0%\), \d+ faces; shards: 12 done, 0 active, 0 waiting, 0 retrying, 0 failed of 12; [\d.]+ photos\/s/);
+    assert.match(text.out, /failed photos:\n  \S+1-broken\.jpg: \S+: cannot decode image/);
     const killedShard = Number(killedJob.slice(killedJob.lastIndexOf('-') + 1));
     const killedDone = JSON.parse(readFileSync(join(out, 'shards', `${String(killedShard).padStart(6, '0')}.done.json`), 'utf8'));
     assert.notEqual(killedDone.worker, 'w1', 'the shard w1 died on was written by another worker');
@@ -177,6 +196,9 @@ test('queue: a worker killed -9 mid-shard and a broker restart lose nothing; col
     assert.equal(st2.failedJobs[0].index, 1);
     assert.equal(st2.failedJobs[0].attempts, 2);
     assert.match(st2.failedJobs[0].reason, /EISDIR|directory/);
+    const text2 = await capture(['queue', 'status', '--broker', url, '--out', out2, '--wait']);
+    assert.equal(text2.code, 1, 'a job failed for good: status --wait exits 1');
+    assert.match(text2.out, /failed jobs \(cafe queue submit --retry-failed puts them back\):\n  \S+-000001 \(shard 1, 2 attempts\): .*(EISDIR|directory)/);
     assert.throws(() => collectRun(readManifest(out2), { format: 'json' }), /1 of 2 shards not done yet/);
     // Fixed, it goes back in the queue.
     rmSync(join(out2, 'shards', '000001.jsonl'), { recursive: true });
