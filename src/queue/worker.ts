@@ -3,6 +3,7 @@
 // leaseMs/2 while the shard runs; when a worker dies (kill -9, machine lost, partition) the renewals stop, and after
 // leaseMs the stalled-job check of any live worker moves the job back to the wait list for another worker.
 import { hostname } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { invalidParameter } from '../errors.js';
@@ -42,6 +43,8 @@ export interface WorkerReport {
   jobs: number;
   photos: number;
   failedJobs: number;
+  /** Longest event-loop pause while taking jobs, ms: lease renewals wait that long (keep it well under leaseMs/2). */
+  maxPauseMs: number;
 }
 
 export interface RunningWorker {
@@ -73,7 +76,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     }
     return r;
   };
-  const report: WorkerReport = { jobs: 0, photos: 0, failedJobs: 0 };
+  const report: WorkerReport = { jobs: 0, photos: 0, failedJobs: 0, maxPauseMs: 0 };
 
   const processor = async (job: Job<ShardJob, ShardResult>): Promise<ShardResult> => {
     const data = job.data;
@@ -84,6 +87,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   // Load the shipped model before taking a job: loading blocks the event loop for seconds at times, and a lease
   // that is not renewed meanwhile would expire and hand the job to a second worker for nothing.
   if (opts.preload !== false) await recognizerFor({ crops: false });
+  const pauses = monitorEventLoopDelay({ resolution: 20 });
+  pauses.enable();
   const worker = new Worker<ShardJob, ShardResult>(opts.queue, processor, {
     connection,
     concurrency,
@@ -125,6 +130,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     (stopping ??= (async () => {
       clearInterval(idleTimer);
       await worker.close(force);
+      pauses.disable();
+      report.maxPauseMs = Math.round(pauses.max / 1e6);
+      if (report.maxPauseMs > leaseMs / 2) log(`${name}: the event loop paused ${report.maxPauseMs} ms at worst, over half the lease (${leaseMs} ms): leases may have expired under a live worker (work done twice); raise --lease-ms`);
       for (const r of recognizers.values()) await (await r.catch(() => null))?.dispose();
       connection.disconnect();
       resolveDone(report);

@@ -78,7 +78,7 @@ export const worker: Command = {
     const r = await w.done;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    log?.(`worker: ${r.jobs} jobs, ${r.photos} photos, ${r.failedJobs} job failures`);
+    log?.(`worker: ${r.jobs} jobs, ${r.photos} photos, ${r.failedJobs} job failures; longest event-loop pause ${r.maxPauseMs} ms`);
     return 0;
   },
 };
