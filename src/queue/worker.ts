@@ -50,7 +50,8 @@ export interface WorkerReport {
 export interface RunningWorker {
   /** Resolves when the worker has stopped (stop() called, or idle with exitWhenIdle). */
   done: Promise<WorkerReport>;
-  /** Stops taking jobs; lets running ones finish (force: abandon them to the lease expiry). */
+  /** Stops taking jobs; lets running ones finish (force: abandon them to the lease expiry). Later calls return
+   *  the first call's promise. */
   stop(force?: boolean): Promise<void>;
 }
 

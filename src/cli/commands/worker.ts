@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
+import { EXIT_INTERRUPTED } from '../stop.js';
 import { brokerUrl, BROKER_ENV, DEFAULT_QUEUE, displayUrl } from '../../queue/broker.js';
 
 const usage = `Usage: cafe worker [options]
@@ -9,8 +10,8 @@ Takes photo jobs queued by cafe queue submit from the broker and runs cafe predi
 process, each job's records written atomically to its shard file in the run's output folder, the job acknowledged
 only after that. A photo that cannot be read fails its item, not its job; a job that throws is retried with backoff,
 then lands in the failed list with its error. A worker killed mid-job loses its lease after --lease-ms, and another
-worker takes the job over. Runs until Ctrl-C / SIGTERM (finishes its current jobs first; a second signal abandons
-them to the lease expiry) or, with --exit-when-idle, until the queue is empty.
+worker takes the job over. Runs until Ctrl-C / SIGTERM (finishes its current jobs first, exit ${EXIT_INTERRUPTED}; a second
+signal abandons them to the lease expiry) or, with --exit-when-idle, until the queue is empty (exit 0).
 
 Options:
   --broker URL       the broker, redis://HOST:PORT[/DB] (default $${BROKER_ENV})
@@ -70,8 +71,14 @@ export const worker: Command = {
     let signals = 0;
     const onSignal = () => {
       signals++;
-      log?.(signals === 1 ? 'worker: stopping after the current jobs (again to abandon them)' : 'worker: abandoning the current jobs');
-      void w.stop(signals > 1);
+      if (signals === 1) {
+        log?.('worker: stopping after the current jobs (again to abandon them)');
+        void w.stop();
+      } else {
+        // Unacknowledged jobs go back to the queue when their lease expires, as after a crash.
+        log?.('worker: abandoning the current jobs to their lease expiry');
+        process.exit(EXIT_INTERRUPTED);
+      }
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -79,6 +86,6 @@ export const worker: Command = {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     log?.(`worker: ${r.jobs} jobs, ${r.photos} photos, ${r.failedJobs} job failures; longest event-loop pause ${r.maxPauseMs} ms`);
-    return 0;
+    return signals ? EXIT_INTERRUPTED : 0;
   },
 };
