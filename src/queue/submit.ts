@@ -1,6 +1,7 @@
 // Submitting a run: one BullMQ job per shard, its id derived from the run id and the shard index. BullMQ ignores an
 // add whose job id exists, and shards already written (done-marker on disk) are not queued again, so submitting the
-// same inputs twice (or after a crash half way through submitting) adds nothing that is already there.
+// same inputs twice (or after a crash half way through submitting) adds nothing that is already there; a shard whose
+// job completed but whose files are missing is queued again, so a resubmit is also the repair.
 import type { Queue } from 'bullmq';
 import { jobId, shardCount, shardJob, type RunManifest, type ShardJob } from './run.js';
 import { readShardDone } from './shard.js';
@@ -24,6 +25,8 @@ export interface SubmitReport {
   written: number;
   /** Failed jobs put back (retryFailed). */
   retried: number;
+  /** Completed jobs whose shard is missing from the output folder, queued again. */
+  rerun: number;
 }
 
 /** Ids checked / jobs added per broker round trip. */
@@ -31,7 +34,7 @@ const CHUNK = 500;
 
 export async function submitRun(queue: Queue<ShardJob>, m: RunManifest, opts: SubmitOptions = {}): Promise<SubmitReport> {
   const n = shardCount(m);
-  const report: SubmitReport = { shards: n, added: 0, queued: 0, written: 0, retried: 0 };
+  const report: SubmitReport = { shards: n, added: 0, queued: 0, written: 0, retried: 0, rerun: 0 };
   const jobOpts = {
     attempts: opts.attempts ?? 3,
     backoff: { type: 'exponential', delay: opts.backoffMs ?? 2000 },
@@ -45,13 +48,19 @@ export async function submitRun(queue: Queue<ShardJob>, m: RunManifest, opts: Su
     const toAdd: number[] = [];
     for (let k = 0; k < idx.length; k++) {
       const job = existing[k];
+      const written = readShardDone(m.out, idx[k])?.runId === m.runId;
       if (job) {
         report.queued++;
         if (opts.retryFailed && (await job.isFailed())) {
-          await job.retry('failed');
+          await job.retry('failed', { resetAttemptsMade: true });
           report.retried++;
+        } else if (!written && (await job.isCompleted())) {
+          // Completed, but its shard is gone from the output folder (deleted, or written to another filesystem
+          // than this one): run it again, so a resubmit always repairs the output.
+          await job.retry('completed', { resetAttemptsMade: true });
+          report.rerun++;
         }
-      } else if (readShardDone(m.out, idx[k])?.runId === m.runId) report.written++;
+      } else if (written) report.written++;
       else toAdd.push(idx[k]);
     }
     if (toAdd.length) {

@@ -123,7 +123,7 @@ test('queue: a worker killed -9 mid-shard and a broker restart lose nothing; col
       connection.disconnect();
     });
     const again = await submitRun(queue, readManifest(out));
-    assert.deepEqual(again, { shards: 12, added: 0, queued: 12, written: 0, retried: 0 }, 'resubmitting the same inputs adds nothing');
+    assert.deepEqual(again, { shards: 12, added: 0, queued: 12, written: 0, retried: 0, rerun: 0 }, 'resubmitting the same inputs adds nothing');
 
     // A second run whose shard 1 cannot be written (a folder sits where its file goes): retried, then failed.
     const out2 = join(dir, 'out2');
@@ -188,6 +188,10 @@ test('queue: a worker killed -9 mid-shard and a broker restart lose nothing; col
 
     // Resubmitting a finished run adds nothing either.
     assert.equal((await submitRun(queue, readManifest(out))).added, 0);
+    // ... unless a shard's files went missing: its completed job is queued again.
+    rmSync(join(out, 'shards', '000004.done.json'));
+    assert.deepEqual(await submitRun(queue, readManifest(out)), { shards: 12, added: 0, queued: 12, written: 0, retried: 0, rerun: 1 });
+    assert.equal(await (await queue.getJob(`${s.runId}-000004`))!.getState(), 'waiting');
 
     // Run 2: shard 0 done, shard 1 failed after its 2 attempts with the write error as its reason.
     const st2 = await runStatus(queue, readManifest(out2));

@@ -105,7 +105,7 @@ export const queueSubmit: Command = {
       return { manifest, ...(await submitRun(q, m, { attempts, backoffMs, retryFailed: values['retry-failed'] })) };
     });
     console.log(`run ${m.runId}: ${files.length} photos in ${r.shards} shards of ${shardSize} -> ${m.out}`);
-    console.log(`  ${r.added} jobs added, ${r.queued} already in the broker, ${r.written} shards already written${r.retried ? `, ${r.retried} failed jobs put back` : ''}`);
+    console.log(`  ${r.added} jobs added, ${r.queued} already in the broker, ${r.written} shards already written${r.retried ? `, ${r.retried} failed jobs put back` : ''}${r.rerun ? `, ${r.rerun} completed jobs queued again (their shard files are missing)` : ''}`);
     if (missing.length) console.error(`no such file, or no image in it (reported as failed items):\n${missing.map((f) => `  ${f}`).join('\n')}`);
     console.log(`  next: cafe worker --broker ${displayUrl(url)}   then: cafe queue status --out ${values.out}   cafe queue collect --out ${values.out}`);
     return 0;
