@@ -34,19 +34,26 @@ if (!existsSync(join(import.meta.dirname, '..', 'dist', 'src', 'queue', 'worker.
   process.exit(2);
 }
 
-interface Proc { code: number | null; stdout: string; stderr: string }
+interface Proc { code: number | null; stdout: string; stderr: string; cpuSeconds: number }
+let timeSeq = 0;
+/** Runs the built CLI under /usr/bin/time: its CPU seconds (user + system, all threads) come back with it. */
 function cafe(argv: string[], stdoutTo?: 'keep'): Promise<Proc> {
+  const timeFile = join(tmpdir(), `cafe-bench-queue-time-${process.pid}-${timeSeq++}`);
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, BIN, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdoutTo === 'keep' ? (stdout += d) : undefined));
     p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    p.on('close', (code) => {
+      const [u, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+      rmSync(timeFile, { force: true });
+      resolve({ code, stdout, stderr, cpuSeconds: u + sys });
+    });
   });
 }
 
-interface Row { name: string; processes: number; threads: string; concurrency: number; photos: number; steadyPhotosPerSecond: number; wallSeconds: number; wallPhotosPerSecond: number; identicalToPredict: boolean | null; reps?: Array<{ steadyPhotosPerSecond: number; wallSeconds: number }> }
+interface Row { name: string; cpuSecondsPerPhoto?: number; coresBusy?: number; processes: number; threads: string; concurrency: number; photos: number; steadyPhotosPerSecond: number; wallSeconds: number; wallPhotosPerSecond: number; identicalToPredict: boolean | null; reps?: Array<{ steadyPhotosPerSecond: number; wallSeconds: number; cpuSeconds: number }> }
 const rows: Row[] = [];
 const load0 = loadavg();
 
@@ -66,7 +73,7 @@ const configs = [
   { name: '2 workers, 1 thread each', processes: 2, threads: 1, concurrency: 1 },
   { name: '1 worker, 2 jobs at once, 1 thread', processes: 1, threads: 1, concurrency: 2 },
 ];
-interface Rep { steady: number; wall: number; photos: number; identical: boolean }
+interface Rep { steady: number; wall: number; photos: number; identical: boolean; cpu: number }
 const reps = new Map<string, Rep[]>(configs.map((c) => [c.name, []]));
 async function measure(c: (typeof configs)[number]): Promise<Rep> {
   const redis = await startRedis();
@@ -86,12 +93,23 @@ async function measure(c: (typeof configs)[number]): Promise<Rep> {
     const col = await cafe(['queue', 'collect', '--out', out]);
     const identical = col.code !== 2 && readFileSync(join(out, 'results.jsonl'), 'utf8') === pred.stdout;
     console.error(`${c.name}: ${(photos / span).toFixed(2)} photos/s steady, ${wall.toFixed(1)} s wall, identical to predict: ${identical}`);
-    return { steady: photos / span, wall, photos, identical };
+    return { steady: photos / span, wall, photos, identical, cpu: ws.reduce((a, w) => a + w.cpuSeconds, 0) };
   } finally {
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
+// What a worker costs before its first photo (start, connect, model loading, idle exit): one on an empty queue.
+const startupCpu = await (async () => {
+  const redis = await startRedis();
+  try {
+    const w = await cafe(['worker', '--broker', redis.url, '--exit-when-idle', '--quiet', '--threads', '1']);
+    return w.cpuSeconds;
+  } finally {
+    await redis.stop();
+  }
+})();
+console.error(`worker start-up: ${startupCpu.toFixed(2)} CPU s`);
 // Interleaved repetitions: the load of other processes on this shared machine drifts, and hits every configuration alike.
 for (let r = 0; r < REPS; r++) for (const c of configs) reps.get(c.name)!.push(await measure(c));
 const median = (xs: number[]) => {
@@ -101,7 +119,10 @@ const median = (xs: number[]) => {
 for (const c of configs) {
   const rs = reps.get(c.name)!;
   const wall = median(rs.map((x) => x.wall));
-  rows.push({ name: c.name, processes: c.processes, threads: c.threads ? String(c.threads) : 'all', concurrency: c.concurrency, photos: rs[0].photos, steadyPhotosPerSecond: median(rs.map((x) => x.steady)), wallSeconds: wall, wallPhotosPerSecond: rs[0].photos / wall, identicalToPredict: rs.every((x) => x.identical), reps: rs.map((x) => ({ steadyPhotosPerSecond: x.steady, wallSeconds: x.wall })) });
+  // CPU per photo once loaded (start-up CPU taken out), and how many cores the configuration kept busy meanwhile.
+  const cpuPerPhoto = median(rs.map((x) => (x.cpu - c.processes * startupCpu) / x.photos));
+  const steadyRate = median(rs.map((x) => x.steady));
+  rows.push({ cpuSecondsPerPhoto: cpuPerPhoto, coresBusy: cpuPerPhoto * steadyRate, name: c.name, processes: c.processes, threads: c.threads ? String(c.threads) : 'all', concurrency: c.concurrency, photos: rs[0].photos, steadyPhotosPerSecond: median(rs.map((x) => x.steady)), wallSeconds: wall, wallPhotosPerSecond: rs[0].photos / wall, identicalToPredict: rs.every((x) => x.identical), reps: rs.map((x) => ({ steadyPhotosPerSecond: x.steady, wallSeconds: x.wall, cpuSeconds: x.cpu })) });
 }
 
 const load1 = loadavg();
@@ -112,7 +133,7 @@ const speedup = { twoWorkersVsBestOneWorker: two.steadyPhotosPerSecond / Math.ma
 const commit = execSync('git rev-parse --short HEAD').toString().trim();
 const dirty = execSync('git status --porcelain --untracked-files=no').toString().trim() !== '';
 const command = `flock /tmp/cafe-heavy.lock node --import tsx bench/queue.ts${args.length ? ' ' + args.join(' ') : ''}`;
-const result = { command, commit: commit + (dirty ? '+dirty' : ''), date: new Date().toISOString(), cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverageBefore: load0, loadAverageAfter: load1, frames: 'photos/sfew-frames', shard: SHARD, reps: REPS, rows, speedup };
+const result = { command, commit: commit + (dirty ? '+dirty' : ''), date: new Date().toISOString(), cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverageBefore: load0, loadAverageAfter: load1, frames: 'photos/sfew-frames', shard: SHARD, reps: REPS, rows, speedup, workerStartupCpuSeconds: startupCpu };
 writeAtomic(`${OUT}.json`, JSON.stringify(result, null, 2) + '\n');
 const f2 = (x: number) => x.toFixed(2);
 const md = [
@@ -125,9 +146,14 @@ const md = [
   'steady = photos / (last shard finished - first shard started), model loading excluded (predict: its own photos/s after loading);',
   'wall = from process start to exit, model loading included. "identical" = collected output byte-identical to cafe predict\'s.',
   '',
-  '| configuration | processes | onnxruntime threads | jobs at once | steady photos/s | wall s | wall photos/s | identical |',
-  '|---|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.processes} | ${r.threads} | ${r.concurrency} | ${f2(r.steadyPhotosPerSecond)} | ${r.wallSeconds.toFixed(1)} | ${f2(r.wallPhotosPerSecond)} | ${r.identicalToPredict === null ? 'reference' : r.identicalToPredict ? 'yes' : 'NO'} |`),
+  `CPU s/photo = (CPU seconds of the worker processes, all threads, /usr/bin/time - their start-up, ${startupCpu.toFixed(2)} s each measured on an empty queue) / photos;`,
+  'cores busy = CPU s/photo x steady photos/s: what the configuration used of the machine while it ran.',
+  '',
+  '| configuration | processes | onnxruntime threads | jobs at once | steady photos/s | wall s | wall photos/s | CPU s/photo | cores busy | identical |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.name} | ${r.processes} | ${r.threads} | ${r.concurrency} | ${f2(r.steadyPhotosPerSecond)} | ${r.wallSeconds.toFixed(1)} | ${f2(r.wallPhotosPerSecond)} | ${r.cpuSecondsPerPhoto === undefined ? '-' : f2(r.cpuSecondsPerPhoto)} | ${r.coresBusy === undefined ? '-' : f2(r.coresBusy)} | ${r.identicalToPredict === null ? 'reference' : r.identicalToPredict ? 'yes' : 'NO'} |`),
+  '',
+  `Ceiling: at ${f2(oneT1.cpuSecondsPerPhoto!)} CPU s per photo, ${result.cpus} cores give at most ${f2(result.cpus / oneT1.cpuSecondsPerPhoto!)} photos/s, i.e. ${f2(result.cpus / oneT1.cpuSecondsPerPhoto! / oneT1.steadyPhotosPerSecond)}x the single 1-thread worker (which kept ${f2(oneT1.coresBusy!)} cores busy), whatever the number of workers.`,
   '',
   `2 workers vs the faster 1-worker configuration: ${f2(speedup.twoWorkersVsBestOneWorker)}x; vs 1 worker (all threads): ${f2(speedup.twoWorkersVsOneWorker)}x; vs 1 worker on 1 thread: ${f2(speedup.twoWorkersVsOneWorkerOneThread)}x; vs cafe predict: ${f2(speedup.twoWorkersVsPredict)}x (steady).`,
   '',
