@@ -7,6 +7,7 @@ import { Progress } from '../../util/progress.js';
 import { createRecognizer, DEFAULT_MAX_SIDE, type Recognition } from '../../recognizer/recognizer.js';
 import { expandInputs, samplePhotos } from '../../recognizer/files.js';
 import { writeAnnotated } from '../../recognizer/annotate.js';
+import { CSV_HEADER, faceRecords, recordCsv, recordJson } from '../../recognizer/records.js';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../detect/blazeface.js';
 import { EXIT_INTERRUPTED, EXIT_STDOUT_CLOSED, watchStop } from '../stop.js';
 
@@ -30,23 +31,8 @@ Options:
   --max-side N       downscale photos larger than this before detection (default ${DEFAULT_MAX_SIDE})
   --quiet            no progress bar`;
 
-const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
-const r1 = (x: number) => Math.round(x * 10) / 10;
-const CSV_HEADER = ['file', 'face', 'x', 'y', 'width', 'height', 'detection_score', 'label', 'score', ...EXPRESSIONS].join(',');
-const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
 function rows(file: string, r: Recognition, format: 'json' | 'csv'): string[] {
-  return r.faces.map((f, i) => {
-    const box = { x: r1(f.box.x), y: r1(f.box.y), width: r1(f.box.width), height: r1(f.box.height) };
-    if (format === 'csv') {
-      return [csvCell(file), i, box.x, box.y, box.width, box.height, f.detectionScore === null ? '' : r4(f.detectionScore), f.label, r4(f.score), ...EXPRESSIONS.map((e) => r4(f.scores[e]))].join(',');
-    }
-    return JSON.stringify({
-      file, face: i, box, detectionScore: f.detectionScore === null ? null : r4(f.detectionScore),
-      label: f.label, score: r4(f.score), scores: Object.fromEntries(EXPRESSIONS.map((e) => [e, r4(f.scores[e])])),
-      landmarks: f.landmarks.map((p) => [r1(p.x), r1(p.y)]), image: { width: r.width, height: r.height },
-    });
-  });
+  return faceRecords(file, r).map(format === 'csv' ? recordCsv : recordJson);
 }
 
 export const predict: Command = {
