@@ -87,7 +87,8 @@ const rows = files.map((f) => {
   return {
     row,
     group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : row.startsWith('balance-') ? 'balance' : row.startsWith('lever-') ? 'levers' : e.config.data.trainLimit ? 'ablation' : 'full',
-    what: describe(e.config),
+    // cafe probe --logit-adjust folds tau into the saved bias (weights metadata, not the config): the row name says it.
+    what: describe(e.config) + (/-la([\d.]+)$/.test(row) ? `, post-hoc logit adjustment tau ${/-la([\d.]+)$/.exec(row)![1]}` : ''),
     epochsDone: metrics.length,
     weightsEpoch,
     epochsPlanned: e.config.optim.epochs,
