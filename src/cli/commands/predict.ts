@@ -14,7 +14,7 @@ const usage = `Usage: cafe predict <files|dirs|globs>... [options]
        cafe predict --samples [options]
 
 Finds every face in each photo, aligns it and scores the 7 expressions (${EXPRESSIONS.join(', ')}).
-Runs on onnxruntime and tfjs-wasm only: no libtorch needed. One output row per face on stdout; progress and the
+Runs on onnxruntime only: no libtorch needed. One output row per face on stdout; progress and the
 summary (files without a face, files that failed) on stderr. Exit code 0 when every file was read, 1 otherwise
 (a photo without a face is not a failure). When stdout closes early (\`| head\`) the run stops after the current file,
 leaves no temp files and exits ${EXIT_STDOUT_CLOSED}; after Ctrl-C (SIGINT/SIGTERM) likewise with ${EXIT_INTERRUPTED}.
@@ -94,25 +94,30 @@ export const predict: Command = {
     const t0 = performance.now();
     const usedNames = new Set<string>();
     let done = 0;
-    for (const file of files) {
-      if (stop.reason) break;
-      try {
-        const r = await fer.recognize(file, { detect: !values.crops });
-        for (const line of rows(file, r, format)) out(line);
-        faces += r.faces.length;
-        if (r.faces.length === 0) noFace.push(file);
-        if (values.annotate) {
-          // Same base name from two folders: suffix instead of overwriting.
-          let name = basename(file, extname(file));
-          for (let k = 2; usedNames.has(name); k++) name = `${basename(file, extname(file))}-${k}`;
-          usedNames.add(name);
-          await writeAnnotated(file, r, join(values.annotate, `${name}.jpg`));
+    // Pipelined: the next photos are decoded while the current one is detected and scored; output stays in order.
+    for await (const o of fer.recognizeMany(files, { detect: !values.crops })) {
+      const file = o.input as string;
+      if (o.error) failed.push({ file, error: o.error.message });
+      else {
+        const r = o.result;
+        try {
+          for (const line of rows(file, r, format)) out(line);
+          faces += r.faces.length;
+          if (r.faces.length === 0) noFace.push(file);
+          if (values.annotate) {
+            // Same base name from two folders: suffix instead of overwriting.
+            let name = basename(file, extname(file));
+            for (let k = 2; usedNames.has(name); k++) name = `${basename(file, extname(file))}-${k}`;
+            usedNames.add(name);
+            await writeAnnotated(file, r, join(values.annotate, `${name}.jpg`));
+          }
+        } catch (err) {
+          failed.push({ file, error: (err as Error).message });
         }
-      } catch (err) {
-        failed.push({ file, error: (err as Error).message });
       }
       done++;
       progress.tick(1, `${faces} faces`);
+      if (stop.reason) break;
     }
     progress.done(`${faces} faces`);
     await fer.dispose();
