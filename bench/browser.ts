@@ -1,13 +1,13 @@
 // The browser build against Node on real photos, in one run: the same model (default: the shipped one) through
-// headless Chromium (onnxruntime-web + tfjs-wasm, the browser decoding each JPEG from its URL) and through Node
-// (onnxruntime-node + tfjs-wasm, sharp), on photos/sfew-frames (105 raw movie frames) and photos/faceapi-examples.
+// headless Chromium (onnxruntime-web for the detector and the model, the browser decoding each JPEG from its URL)
+// and through Node (onnxruntime-node, sharp), on photos/sfew-frames (105 raw movie frames) and photos/faceapi-examples.
 // Reports photos/s for each, per-photo agreement (faces found, top label of every face, max probability difference)
 // and accuracy on the frames (largest face per frame; no face = wrong). Browser runs: 1 thread, and 2 threads on a
 // cross-origin-isolated page (wasm threads need SharedArrayBuffer).
 // Run: node --import tsx bench/browser.ts [--out bench/results/browser] [--model DIR] [--datasets DIR]
 // (datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 import { execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { EXPRESSIONS, type Expression } from '../src/labels.js';
@@ -104,17 +104,24 @@ function agreement(web: Faces[]) {
 
 const nFaces = (all: Faces[]) => all.reduce((a, f) => a + f.length, 0);
 const rows = [
-  { runtime: 'Node: onnxruntime-node + tfjs-wasm, sharp decoding', photosPerSecond: photos.length / nodeSeconds, faces: nFaces(nodeFaces), framesAccuracy: accuracy(nodeFaces) },
+  { runtime: 'Node: onnxruntime-node, sharp decoding', photosPerSecond: photos.length / nodeSeconds, faces: nFaces(nodeFaces), framesAccuracy: accuracy(nodeFaces) },
   ...browserRuns.map((r) => ({
-    runtime: `Chromium: onnxruntime-web (${r.threads} thread${r.threads > 1 ? 's' : ''}${r.isolated ? ', cross-origin isolated' : ''}) + tfjs-wasm, browser decoding`,
+    runtime: `Chromium: onnxruntime-web (${r.threads} thread${r.threads > 1 ? 's' : ''}${r.isolated ? ', cross-origin isolated' : ''}), browser decoding`,
     photosPerSecond: photos.length / r.seconds, faces: nFaces(r.faces), framesAccuracy: accuracy(r.faces), loadMs: r.loadMs, ...agreement(r.faces),
   })),
 ];
+// The previous results in the same place (before this run overwrites them), for the before/after line.
+let previous: { commit: string; date: string; loadAverage: number[]; rows: Array<{ runtime: string; photosPerSecond: number }> } | undefined;
+try {
+  previous = JSON.parse(readFileSync(`${OUT}.json`, 'utf8'));
+} catch {
+  previous = undefined;
+}
 const commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
 const dirty = execSync('git status --porcelain -- src scripts/build-browser.mjs bench/browser.ts models', { encoding: 'utf8' }).trim() !== '';
 const command = `node --import tsx bench/browser.ts${args.length ? ' ' + args.join(' ') : ''}`;
 const chromium = execSync(`${process.env.CHROMIUM ?? '/usr/bin/chromium'} --version`, { encoding: 'utf8' }).trim();
-const result = { command, commit, dirty, date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100), chromium, bundleBytes: built.bytes, photos: photos.length, frames: frames.length, rows };
+const result = { command, commit, dirty, date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100), chromium, bundleBytes: built.bytes, photos: photos.length, frames: frames.length, rows, previous: previous ? { commit: previous.commit, date: previous.date, loadAverage: previous.loadAverage, photosPerSecond: previous.rows.map((r) => r.photosPerSecond) } : undefined };
 const pct = (x: number) => (100 * x).toFixed(1);
 const md = [
   '# The browser build against Node, same photos, one run', '',
@@ -123,6 +130,9 @@ const md = [
   '| runtime | photos/s | faces | frame accuracy | same face count | same labels | max \\|p diff\\| | model load |', '|---|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) => `| ${r.runtime} | ${r.photosPerSecond.toFixed(2)} | ${r.faces} | ${pct(r.framesAccuracy)}% | ${'sameFaceCount' in r ? `${r.sameFaceCount}/${photos.length}` : ''} | ${'sameLabels' in r ? `${r.sameLabels}/${photos.length}` : ''} | ${'maxProbDiff' in r ? r.maxProbDiff.toExponential(1) : ''} | ${'loadMs' in r ? `${(r.loadMs! / 1000).toFixed(1)} s` : ''} |`),
   '',
+  ...(previous && previous.rows.length === rows.length
+    ? [`Previous results here (\`${previous.commit.slice(0, 7)}\`, ${previous.date}, load average ${previous.loadAverage.join(' ')}): ${previous.rows.map((r, i) => `${r.photosPerSecond.toFixed(2)} -> ${rows[i].photosPerSecond.toFixed(2)} photos/s (${(rows[i].photosPerSecond / r.photosPerSecond).toFixed(2)}x)`).join('; ')}, in table order.`, '']
+    : []),
 ].join('\n');
 for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md]] as const) writeAtomic(`${OUT}.${ext}`, text);
 console.log(md);

@@ -132,15 +132,16 @@ export function blazefaceOnnx(graph: TfjsGraph): Uint8Array {
   return encodeOnnxModel(g);
 }
 
-/** BlazeFace on onnxruntime (onnxruntime-node, or onnxruntime-web in the browser). */
-export async function createBlazefaceNet(modelPath: string, runtime: Runtime): Promise<BlazefaceNet> {
+/** BlazeFace on onnxruntime (onnxruntime-node, or onnxruntime-web in the browser); `threads`: intra-op threads
+ *  (default: the runtime's). */
+export async function createBlazefaceNet(modelPath: string, runtime: Runtime, threads = runtime.threads): Promise<BlazefaceNet> {
   const graph = await loadTfjsGraph(runtime, modelPath);
   const S = graph.inputs[0]?.shape[1] > 0 ? graph.inputs[0].shape[1] : 256;
   const { ort } = runtime;
   let session: InferenceSession;
   try {
     session = await ort.InferenceSession.create(blazefaceOnnx(graph), {
-      ...(runtime.threads ? { intraOpNumThreads: runtime.threads } : {}),
+      ...(threads ? { intraOpNumThreads: threads } : {}),
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
@@ -243,8 +244,9 @@ export function detectorOverNet(net: BlazefaceNet, options: DetectorOptions): Fa
   };
 }
 
-export async function createFaceDetector(options: DetectorOptions, runtime: Runtime): Promise<FaceDetector> {
+/** The detector on onnxruntime; `threads`: onnxruntime intra-op threads (default: the runtime's). */
+export async function createFaceDetector(options: DetectorOptions, runtime: Runtime, threads?: number): Promise<FaceDetector> {
   resolveDetectorOptions(options);
-  const net = await createBlazefaceNet(await blazefacePath(options, runtime), runtime);
+  const net = await createBlazefaceNet(await blazefacePath(options, runtime), runtime, threads ?? runtime.threads);
   return detectorOverNet(net, options);
 }

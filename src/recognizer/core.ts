@@ -56,9 +56,9 @@ export type RecognizeOutcome<Input> = { input: Input; index: number } & ({ resul
 
 export interface RecognizeManyOptions extends RecognizeOptions {
   /** Photos whose detections run as one detector batch and whose crops are scored in one model call; default 1
-   *  (measured on 2 cores: larger batches gain nothing there, see bench/results/predict-stages.md). */
+   *  (each result as soon as possible). `cafe predict` uses 4: more photos/s (bench/results/predict-stages.md). */
   batch?: number;
-  /** Inputs decoded ahead of the one being scored (decoding overlaps detection and scoring); default 2. */
+  /** Inputs decoded ahead of the current batch (decoding overlaps detection and scoring); default 2. */
   prefetch?: number;
 }
 
@@ -97,7 +97,7 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
   const model = await loadExpressionModel(modelDir, options, runtime, encoders);
   let detector: FaceDetector | undefined;
   try {
-    detector = await createFaceDetector(options.detector ?? {}, runtime);
+    detector = await createFaceDetector(options.detector ?? {}, runtime, options.threads);
   } catch (err) {
     await model.dispose();
     throw err;

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { EXPRESSIONS } from '../../labels.js';
 import { Progress } from '../../util/progress.js';
-import { createRecognizer, DEFAULT_MAX_SIDE, type Recognition } from '../../recognizer/recognizer.js';
+import { createRecognizer, DEFAULT_MAX_SIDE, PIPELINE_BATCH, pipelineThreads, type Recognition } from '../../recognizer/recognizer.js';
+import { invalidParameter } from '../../errors.js';
 import { expandInputs, samplePhotos } from '../../recognizer/files.js';
 import { writeAnnotated } from '../../recognizer/annotate.js';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../detect/blazeface.js';
@@ -28,6 +29,9 @@ Options:
   --min-score X      detection score threshold (default ${DEFAULT_DETECTOR_OPTIONS.minScore})
   --min-size N       smallest face side in pixels (default ${DEFAULT_DETECTOR_OPTIONS.minSize})
   --max-side N       downscale photos larger than this before detection (default ${DEFAULT_MAX_SIDE})
+  --batch N          photos per detector run and model call (default ${PIPELINE_BATCH}); the next photos are decoded
+                     while the current ones are scored, and output keeps the input order either way
+  --threads N        onnxruntime threads per model (default ${pipelineThreads()}: half the cores; the rest decode)
   --quiet            no progress bar`;
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -66,6 +70,8 @@ export const predict: Command = {
         'min-score': { type: 'string' },
         'min-size': { type: 'string' },
         'max-side': { type: 'string' },
+        batch: { type: 'string' },
+        threads: { type: 'string' },
         quiet: { type: 'boolean', default: false },
       },
     });
@@ -77,10 +83,15 @@ export const predict: Command = {
     }
     const { files, missing } = expandInputs(positionals);
     const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    const batch = num(values.batch) ?? PIPELINE_BATCH;
+    const threads = num(values.threads) ?? pipelineThreads();
+    if (!Number.isInteger(batch) || batch < 1) throw invalidParameter('--batch', 'a positive integer', values.batch);
+    if (!Number.isInteger(threads) || threads < 1) throw invalidParameter('--threads', 'a positive integer', values.threads);
     const fer = await createRecognizer({
       model: values.model,
       detector: { minScore: num(values['min-score']), minSize: num(values['min-size']) } as never,
       maxSide: num(values['max-side']),
+      threads,
     });
     if (!values.quiet) console.error(`model: ${fer.model.manifest.name} (${fer.model.dir})${fer.model.manifest.description ? `: ${fer.model.manifest.description}` : ''}`);
     if (values.annotate) mkdirSync(values.annotate, { recursive: true });
@@ -94,8 +105,8 @@ export const predict: Command = {
     const t0 = performance.now();
     const usedNames = new Set<string>();
     let done = 0;
-    // Pipelined: the next photos are decoded while the current one is detected and scored; output stays in order.
-    for await (const o of fer.recognizeMany(files, { detect: !values.crops })) {
+    // Pipelined: the next batch is decoded while the current one is detected and scored; output stays in order.
+    for await (const o of fer.recognizeMany(files, { detect: !values.crops, batch, prefetch: batch })) {
       const file = o.input as string;
       if (o.error) failed.push({ file, error: o.error.message });
       else {
