@@ -1,8 +1,9 @@
 // Face detection with BlazeFace (MediaPipe, Apache-2.0) as shipped in @vladmandic/human (MIT): the 256 x 256
 // "back"/full-range variant, 896 anchors, a box and six keypoints per anchor. The decoding follows human's
 // src/face/blazeface.ts; NMS and thresholds run in JS on the 896 rows. The network runs on onnxruntime (node and web):
-// human's tfjs graph is converted to ONNX at load time (~0.1 s) as faceres is, because onnxruntime runs it several
-// times faster than tfjs-wasm (bench/results/predict-stages.md). blazeface-tfjs.ts keeps the tfjs graph as the
+// human's tfjs graph is converted to ONNX at load time (~0.1 s) as faceres is: onnxruntime-node runs it 4x faster than
+// tfjs-wasm (bench/results/predict-stages.md), onnxruntime-web about as fast as tfjs-wasm in Chromium, and one session
+// code serves both (and tfjs need not load at all). blazeface-tfjs.ts keeps the tfjs graph as the
 // parity reference (test/detect/blazeface-parity.test.ts, bench/predict.ts); nothing else loads tfjs for detection.
 import type { InferenceSession } from 'onnxruntime-common';
 import { CafeError, invalidParameter, missingModel } from '../errors.js';
