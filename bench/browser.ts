@@ -1,13 +1,16 @@
 // The browser build against Node on real photos, in one run: the same model (default: the shipped one) through
-// headless Chromium (onnxruntime-web + tfjs-wasm, the browser decoding each JPEG from its URL) and through Node
-// (onnxruntime-node + tfjs-wasm, sharp), on photos/sfew-frames (105 raw movie frames) and photos/faceapi-examples.
+// headless Chromium (onnxruntime-web for the detector and the model, the browser decoding each JPEG from its URL)
+// and through Node (onnxruntime-node, sharp), on photos/sfew-frames (105 raw movie frames) and photos/faceapi-examples.
 // Reports photos/s for each, per-photo agreement (faces found, top label of every face, max probability difference)
 // and accuracy on the frames (largest face per frame; no face = wrong). Browser runs: 1 thread, and 2 threads on a
 // cross-origin-isolated page (wasm threads need SharedArrayBuffer).
-// Run: node --import tsx bench/browser.ts [--out bench/results/browser] [--model DIR] [--datasets DIR]
+// --baseline REF: also the browser build of git commit REF (its src/ and scripts/, bundled the same way), on the same
+// pages in the same run, interleaved with this build: the before/after ratio that load on a shared machine does not
+// distort.
+// Run: node --import tsx bench/browser.ts [--out bench/results/browser] [--model DIR] [--datasets DIR] [--baseline REF]
 // (datasets: --datasets, else $CAFE_DATASETS, else ../shared/datasets beside the repository)
 import { execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { EXPRESSIONS, type Expression } from '../src/labels.js';
@@ -36,12 +39,12 @@ const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }
 for (const p of walk(join(DATA, 'faceapi-examples'))) photos.push({ path: p, url: `/photos/${relative(DATA, p)}` });
 
 type Faces = Recognition['faces'];
-interface PageOut { ok: boolean; error?: string; threads: number; isolated: boolean; loadMs: number; seconds: number; faces: Faces[] }
+interface PageOut { ok: boolean; error?: string; threads: number; isolated: boolean; loadMs: number; seconds: number; faces: Faces[]; build?: string }
 
 const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
 const post = (o) => fetch('/result', { method: 'POST', body: JSON.stringify(o) });
 try {
-  const cafe = await import('/dist/cafe.mjs');
+  const cafe = await import(new URLSearchParams(location.search).get('bundle') + 'cafe.mjs');
   const urls = await (await fetch('/list.json')).json();
   const threads = Number(new URLSearchParams(location.search).get('threads'));
   let t = performance.now();
@@ -60,18 +63,33 @@ try {
 const model = args.includes('--model') ? args[args.indexOf('--model') + 1] : join(packageRoot(), 'models', 'cafe-ferplus');
 const work = mkdtempSync(join(tmpdir(), 'cafe-bench-browser-'));
 const built = await buildBrowser({ out: join(work, 'dist'), minified: true });
+const baseline = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined;
+let baseRef: string | undefined;
+if (baseline) {
+  // The baseline's own sources and build script, with this checkout's node_modules.
+  baseRef = execSync(`git rev-parse ${baseline}`, { encoding: 'utf8' }).trim();
+  const src = join(work, 'baseline');
+  execSync(`mkdir -p ${src} && git archive ${baseRef} src scripts package.json | tar -x -C ${src}`);
+  symlinkSync(join(packageRoot(), 'node_modules'), join(src, 'node_modules'));
+  const { buildBrowser: buildBase } = await import(join(src, 'scripts', 'build-browser.mjs'));
+  await buildBase({ out: join(work, 'base'), minified: true });
+}
 const browserRuns: PageOut[] = [];
 for (const [threads, isolate] of [[1, false], [2, true]] as const) {
-  const { result } = await runPage<PageOut>({
-    mounts: { '/dist/': join(work, 'dist'), '/model/': model, '/human/': join(packageDir('@vladmandic/human'), 'models'), '/photos/': DATA },
-    pages: { '/bench.html': PAGE, '/list.json': JSON.stringify(photos.map((p) => p.url)) },
-    page: `/bench.html?threads=${threads}`,
-    timeoutMs: 1_200_000,
-    isolate,
-  });
-  if (!result.ok) throw new Error(`browser run failed: ${result.error}`);
-  browserRuns.push(result);
-  console.error(`browser, ${threads} thread(s): ${(photos.length / result.seconds).toFixed(2)} photos/s`);
+  const builds = baseline ? (threads === 1 ? ['base', 'dist'] : ['dist', 'base']) : ['dist'];
+  for (const b of builds) {
+    const { result } = await runPage<PageOut>({
+      mounts: { '/dist/': join(work, 'dist'), '/base/': join(work, baseline ? 'base' : 'dist'), '/model/': model, '/human/': join(packageDir('@vladmandic/human'), 'models'), '/photos/': DATA },
+      pages: { '/bench.html': PAGE, '/list.json': JSON.stringify(photos.map((p) => p.url)) },
+      page: `/bench.html?threads=${threads}&bundle=/${b}/`,
+      timeoutMs: 1_200_000,
+      isolate,
+    });
+    if (!result.ok) throw new Error(`browser run failed: ${result.error}`);
+    result.build = b === 'base' ? `baseline ${baseRef!.slice(0, 7)}` : undefined;
+    browserRuns.push(result);
+    console.error(`browser${b === 'base' ? ' (baseline)' : ''}, ${threads} thread(s): ${(photos.length / result.seconds).toFixed(2)} photos/s`);
+  }
 }
 rmSync(work, { recursive: true, force: true });
 
@@ -104,17 +122,26 @@ function agreement(web: Faces[]) {
 
 const nFaces = (all: Faces[]) => all.reduce((a, f) => a + f.length, 0);
 const rows = [
-  { runtime: 'Node: onnxruntime-node + tfjs-wasm, sharp decoding', photosPerSecond: photos.length / nodeSeconds, faces: nFaces(nodeFaces), framesAccuracy: accuracy(nodeFaces) },
+  { runtime: 'Node: onnxruntime-node, sharp decoding', photosPerSecond: photos.length / nodeSeconds, faces: nFaces(nodeFaces), framesAccuracy: accuracy(nodeFaces) },
   ...browserRuns.map((r) => ({
-    runtime: `Chromium: onnxruntime-web (${r.threads} thread${r.threads > 1 ? 's' : ''}${r.isolated ? ', cross-origin isolated' : ''}) + tfjs-wasm, browser decoding`,
+    runtime: r.build
+      ? `**${r.build}** (detector on tfjs-wasm): Chromium, ${r.threads} thread${r.threads > 1 ? 's' : ''}${r.isolated ? ', cross-origin isolated' : ''}`
+      : `Chromium: onnxruntime-web (${r.threads} thread${r.threads > 1 ? 's' : ''}${r.isolated ? ', cross-origin isolated' : ''}), browser decoding`,
     photosPerSecond: photos.length / r.seconds, faces: nFaces(r.faces), framesAccuracy: accuracy(r.faces), loadMs: r.loadMs, ...agreement(r.faces),
   })),
 ];
+// The previous results in the same place (before this run overwrites them), for the before/after line.
+let previous: { commit: string; date: string; loadAverage: number[]; rows: Array<{ runtime: string; photosPerSecond: number }> } | undefined;
+try {
+  previous = JSON.parse(readFileSync(`${OUT}.json`, 'utf8'));
+} catch {
+  previous = undefined;
+}
 const commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
 const dirty = execSync('git status --porcelain -- src scripts/build-browser.mjs bench/browser.ts models', { encoding: 'utf8' }).trim() !== '';
 const command = `node --import tsx bench/browser.ts${args.length ? ' ' + args.join(' ') : ''}`;
 const chromium = execSync(`${process.env.CHROMIUM ?? '/usr/bin/chromium'} --version`, { encoding: 'utf8' }).trim();
-const result = { command, commit, dirty, date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100), chromium, bundleBytes: built.bytes, photos: photos.length, frames: frames.length, rows };
+const result = { command, commit, dirty, baseline: baseRef, date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100), chromium, bundleBytes: built.bytes, photos: photos.length, frames: frames.length, rows, previous: previous ? { commit: previous.commit, date: previous.date, loadAverage: previous.loadAverage, photosPerSecond: previous.rows.map((r) => r.photosPerSecond) } : undefined };
 const pct = (x: number) => (100 * x).toFixed(1);
 const md = [
   '# The browser build against Node, same photos, one run', '',
@@ -123,6 +150,16 @@ const md = [
   '| runtime | photos/s | faces | frame accuracy | same face count | same labels | max \\|p diff\\| | model load |', '|---|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map((r) => `| ${r.runtime} | ${r.photosPerSecond.toFixed(2)} | ${r.faces} | ${pct(r.framesAccuracy)}% | ${'sameFaceCount' in r ? `${r.sameFaceCount}/${photos.length}` : ''} | ${'sameLabels' in r ? `${r.sameLabels}/${photos.length}` : ''} | ${'maxProbDiff' in r ? r.maxProbDiff.toExponential(1) : ''} | ${'loadMs' in r ? `${(r.loadMs! / 1000).toFixed(1)} s` : ''} |`),
   '',
+  ...(baseline
+    ? [`Same run, this build vs ${baseRef!.slice(0, 7)} (${baseline}): ${[1, 2].map((t) => {
+        const a = rows.find((r) => r.runtime.startsWith('Chromium') && r.runtime.includes(`(${t} thread`));
+        const b = rows.find((r) => r.runtime.includes('baseline') && r.runtime.includes(`, ${t} thread`));
+        return a && b ? `${t} thread${t > 1 ? 's' : ''} ${b.photosPerSecond.toFixed(2)} -> ${a.photosPerSecond.toFixed(2)} photos/s (${(a.photosPerSecond / b.photosPerSecond).toFixed(2)}x), model load ${(((b as { loadMs?: number }).loadMs ?? 0) / 1000).toFixed(1)} -> ${(((a as { loadMs?: number }).loadMs ?? 0) / 1000).toFixed(1)} s` : '';
+      }).join('; ')}.`, '']
+    : []),
+  ...(previous && previous.rows.length === rows.length
+    ? [`Previous results here (\`${previous.commit.slice(0, 7)}\`, ${previous.date}, load average ${previous.loadAverage.join(' ')}): ${previous.rows.map((r, i) => `${r.photosPerSecond.toFixed(2)} -> ${rows[i].photosPerSecond.toFixed(2)} photos/s (${(rows[i].photosPerSecond / r.photosPerSecond).toFixed(2)}x)`).join('; ')}, in table order.`, '']
+    : []),
 ].join('\n');
 for (const [ext, text] of [['json', JSON.stringify(result, null, 2) + '\n'], ['md', md]] as const) writeAtomic(`${OUT}.${ext}`, text);
 console.log(md);

@@ -1,4 +1,4 @@
-// cafe in the browser: the same recognizer as in Node (src/recognizer/core.ts) over onnxruntime-web, tfjs-wasm and
+// cafe in the browser: the same recognizer as in Node (src/recognizer/core.ts) over onnxruntime-web and
 // the browser's own image decoding. Models are fetched from URLs you serve; nothing is downloaded from elsewhere.
 //
 //   import { createRecognizer } from 'cafe-fer/browser';
@@ -12,7 +12,7 @@ import { createWebRuntime, type WebRuntimeOptions } from './runtime.js';
 
 export { EXPRESSIONS, NUM_CLASSES, type Expression } from '../labels.js';
 export { CafeError } from '../errors.js';
-export { DEFAULT_MAX_SIDE, type FaceExpression, type Recognition, type RecognizeOptions } from '../recognizer/core.js';
+export { DEFAULT_MAX_SIDE, type FaceExpression, type Recognition, type RecognizeOptions, type RecognizeManyOptions, type RecognizeOutcome } from '../recognizer/core.js';
 export { decodeBrowserInput, type BrowserInput, type Drawable } from './decode.js';
 export { createWebRuntime, type WebRuntimeOptions } from './runtime.js';
 export type { FaceBox, Point } from '../detect/types.js';

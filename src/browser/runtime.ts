@@ -1,5 +1,6 @@
-// The browser runtime: bytes come from fetch, onnxruntime-web (wasm, CPU) runs the ONNX graphs, tfjs-wasm the
-// detector. Nothing here (or reachable from src/browser) may import a Node built-in, sharp or onnxruntime-node.
+// The browser runtime: bytes come from fetch, onnxruntime-web (wasm, CPU) runs the ONNX graphs (detector included),
+// tfjs-wasm only the stand-in model (human's emotion net). Nothing here (or reachable from src/browser) may import a
+// Node built-in, sharp or onnxruntime-node.
 import * as ort from 'onnxruntime-web/wasm';
 import { CafeError, fileError } from '../errors.js';
 import { initTfjs } from '../runtime/tfjs.js';

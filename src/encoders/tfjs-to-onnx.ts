@@ -1,5 +1,6 @@
-// Converts a TensorFlow.js graph model of the MobileNet / BlazeFace family (Conv2D and grappler's fused conv,
-// DepthwiseConv2dNative, Add, Mul, Relu, PReLU, Minimum/Maximum, Mean, MaxPool, Pad, Reshape) to ONNX, cut at a chosen output node. Why: onnxruntime-node runs the converted faceres
+// Converts a TensorFlow.js graph model of the MobileNet family (Conv2D, _FusedConv2D, DepthwiseConv2dNative, Add,
+// Mul, Relu, PReLU, Minimum/Maximum, Mean, MaxPool, Pad, Reshape, Identity) to ONNX, cut at chosen output nodes:
+// faceres (one output), the face mesh (one) and BlazeFace (four). Why: onnxruntime-node runs the converted faceres
 // several times faster than tfjs-wasm on this CPU (see bench/results/encoders.md), and the same session code then
 // serves every encoder.
 //
@@ -9,6 +10,7 @@ import { invalidParameter } from '../errors.js';
 import type { OnnxGraph, OnnxNode, OnnxTensor } from './onnx-writer.js';
 import type { TfjsGraph, TfjsNode, TfjsWeight } from './tfjs-graph.js';
 
+/** Where NHWC axis i sits in NCHW: N 0 -> 0, H 1 -> 2, W 2 -> 3, C 3 -> 1. */
 const NHWC_TO_NCHW_AXIS = [0, 2, 3, 1];
 
 function attrString(node: TfjsNode, key: string): string | undefined {
@@ -43,29 +45,39 @@ function depthwiseToGrouped(w: TfjsWeight): OnnxTensor['data'] {
   return out;
 }
 
-/** The fused op list of a _FusedConv2D, e.g. ['BiasAdd', 'Relu']. */
-function fusedOps(node: TfjsNode): string[] {
-  const l = (node.attr?.fused_ops?.list?.s ?? []) as string[];
-  return l.map((s) => new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0))));
-}
-
 export interface TfjsToOnnxOptions {
-  /** Node whose value becomes the single ONNX output, e.g. 'global_pooling/Mean'. */
-  output: string;
+  /** Node(s) whose values become the ONNX outputs, e.g. 'global_pooling/Mean'. */
+  output: string | string[];
   /** Name of the ONNX input (default 'pixel_values', as in the Hugging Face exports). */
   inputName?: string;
-  /** Name of the ONNX output (default 'features'). */
-  outputName?: string;
+  /** Name(s) of the ONNX output(s), one per `output` (default 'features' for a single output, else the node names). */
+  outputName?: string | string[];
+}
+
+/** ONNX pads [begin per axis..., end per axis...] from TF paddings [[begin, end] per NHWC axis], in NCHW order. */
+function nhwcPadsToOnnx(p: ArrayLike<number>): BigInt64Array {
+  const out = new BigInt64Array(8);
+  for (let axis = 0; axis < 4; axis++) {
+    const onnxAxis = NHWC_TO_NCHW_AXIS[axis];
+    out[onnxAxis] = BigInt(p[2 * axis]);
+    out[4 + onnxAxis] = BigInt(p[2 * axis + 1]);
+  }
+  return out;
 }
 
 /** Builds the ONNX graph; throws invalidParameter for ops outside the supported set. */
 export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph {
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
   const strip = (s: string) => s.replace(/:\d+$/, '');
-  const outNode = byName.get(strip(opts.output));
-  if (!outNode) throw invalidParameter('output', `a node of the graph`, opts.output);
+  const outputs = Array.isArray(opts.output) ? opts.output : [opts.output];
+  const outNodes = outputs.map((o) => {
+    const n = byName.get(strip(o));
+    if (!n) throw invalidParameter('output', `a node of the graph`, o);
+    return n;
+  });
+  const outNames = opts.outputName === undefined ? (outNodes.length === 1 ? ['features'] : outNodes.map((n) => n.name)) : Array.isArray(opts.outputName) ? opts.outputName : [opts.outputName];
+  if (outNames.length !== outNodes.length) throw invalidParameter('outputName', `${outNodes.length} names`, outNames.length);
   const inputName = opts.inputName ?? 'pixel_values';
-  const outputName = opts.outputName ?? 'features';
 
   // Topological order of the nodes the output needs (DFS post-order).
   const order: TfjsNode[] = [];
@@ -80,7 +92,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
     }
     order.push(n);
   };
-  visit(outNode);
+  for (const n of outNodes) visit(n);
   const consumers = new Map<string, number>();
   for (const n of order) for (const i of n.input ?? []) consumers.set(strip(i), (consumers.get(strip(i)) ?? 0) + 1);
 
@@ -115,7 +127,8 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
     inits.push({ name, dims, data });
     return name;
   };
-  const valueName = (name: string) => (strip(name) === outNode.name ? outputName : strip(name));
+  const renamed = new Map(outNodes.map((n, i) => [n.name, outNames[i]]));
+  const valueName = (name: string) => renamed.get(strip(name)) ?? strip(name);
   let inputShape: number[] = [];
   // PReLU slopes: tfjs stores them [C] or [1, 1, C] (NHWC); ONNX broadcasts [C, 1, 1] over NCHW.
   const slope = (node: string, name: string) => {
@@ -136,8 +149,8 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         rank.set(n.name, 4);
         break;
       }
-      case '_FusedConv2D':
       case 'Conv2D':
+      case '_FusedConv2D':
       case 'DepthwiseConv2dNative': {
         const w = constOf(ins[1]);
         if (!w) throw invalidParameter(`kernel of ${n.name}`, 'a constant', ins[1]);
@@ -148,15 +161,14 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         const dw = n.op === 'DepthwiseConv2dNative';
         const [H, W, C, M] = w.shape;
         const wName = addInit(`${n.name}/W`, dw ? [C * M, 1, H, W] : [M, C, H, W], dw ? depthwiseToGrouped(w) : hwioToOihw(w));
-        // _FusedConv2D (grappler's Conv2D + BiasAdd [+ Relu | Prelu]): the bias becomes Conv's B, the activation its
-        // own node after it.
-        const fused = n.op === '_FusedConv2D' ? fusedOps(n) : [];
-        if (fused.length && fused[0] !== 'BiasAdd') throw invalidParameter(`fused_ops of ${n.name}`, "BiasAdd first", fused);
-        const act = fused[1];
-        if (act !== undefined && !['Relu', 'Prelu'].includes(act)) throw invalidParameter(`fused_ops of ${n.name}`, 'BiasAdd, then Relu or Prelu', fused);
+        // _FusedConv2D (what the tfjs converter makes of Conv2D + BiasAdd [+ Relu]): the bias becomes Conv's B input.
+        const fused = n.op === '_FusedConv2D' ? (n.attr?.fused_ops?.list?.s ?? []).map((x: string) => new TextDecoder().decode(Uint8Array.from(atob(x), (c) => c.charCodeAt(0)))) : [];
+        if (fused.length && (fused[0] !== 'BiasAdd' || fused.length > 2 || (fused.length === 2 && !['Relu', 'Prelu'].includes(fused[1])))) throw invalidParameter(`fused_ops of ${n.name}`, "['BiasAdd'], ['BiasAdd', 'Relu'] or ['BiasAdd', 'Prelu']", fused.join(','));
         const bias = fused.length ? constOf(ins[2]) : undefined;
         if (fused.length && !bias) throw invalidParameter(`bias of ${n.name}`, 'a constant', ins[2]);
-        const convOut = act ? `${n.name}/conv` : out;
+        const relu = fused[1] === 'Relu';
+        const prelu = fused[1] === 'Prelu'; // the face mesh's Conv + BiasAdd + PReLU; the slopes are input 3
+        const convOut = relu || prelu ? `${n.name}/conv` : out;
         nodes.push({
           op: 'Conv',
           name: n.name,
@@ -171,8 +183,8 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
             ...(dw ? { group: C } : {}),
           },
         });
-        if (act === 'Relu') nodes.push({ op: 'Relu', name: `${n.name}/relu`, inputs: [convOut], outputs: [out] });
-        if (act === 'Prelu') nodes.push({ op: 'PRelu', name: `${n.name}/prelu`, inputs: [convOut, slope(n.name, ins[3])], outputs: [out] });
+        if (relu) nodes.push({ op: 'Relu', name: `${n.name}/relu`, inputs: [convOut], outputs: [out] });
+        if (prelu) nodes.push({ op: 'PRelu', name: `${n.name}/prelu`, inputs: [convOut, slope(n.name, ins[3])], outputs: [out] });
         rank.set(n.name, 4);
         break;
       }
@@ -184,41 +196,34 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
       case 'MaxPool': {
         if (attrString(n, 'data_format') !== 'NHWC') throw invalidParameter(`data_format of ${n.name}`, "'NHWC'", attrString(n, 'data_format'));
         const k = attrInts(n, 'ksize') ?? [1, 1, 1, 1];
-        const st = attrInts(n, 'strides') ?? [1, 1, 1, 1];
-        nodes.push({
-          op: 'MaxPool',
-          name: n.name,
-          inputs: [valueName(ins[0])],
-          outputs: [out],
-          attrs: { kernel_shape: [k[1], k[2]], strides: [st[1], st[2]], auto_pad: attrString(n, 'padding') === 'SAME' ? 'SAME_UPPER' : 'VALID' },
-        });
+        const stride = attrInts(n, 'strides') ?? [1, 1, 1, 1];
+        const pad = attrString(n, 'padding');
+        nodes.push({ op: 'MaxPool', name: n.name, inputs: [valueName(ins[0])], outputs: [out], attrs: { kernel_shape: [k[1], k[2]], strides: [stride[1], stride[2]], auto_pad: pad === 'SAME' ? 'SAME_UPPER' : 'VALID' } });
         rank.set(n.name, 4);
         break;
       }
       case 'Pad': {
-        // paddings [rank, 2] (before, after) in NHWC axis order -> ONNX pads [begins..., ends...] in NCHW order.
         const p = constOf(ins[1]);
-        if (!p) throw invalidParameter(`paddings of ${n.name}`, 'a constant', ins[1]);
-        const r = p.shape[0];
-        const axes = r === 4 ? [0, 3, 1, 2] : [...Array(r).keys()]; // NHWC axis of each NCHW axis
-        const begins = axes.map((a) => BigInt(p.data[a * 2]));
-        const ends = axes.map((a) => BigInt(p.data[a * 2 + 1]));
-        const pads = addInit(`${n.name}/pads`, [2 * r], BigInt64Array.from([...begins, ...ends]));
-        nodes.push({ op: 'Pad', name: n.name, inputs: [valueName(ins[0]), pads], outputs: [out], attrs: { mode: 'constant' } });
-        rank.set(n.name, r);
+        if (!p || p.shape.join() !== '4,2' || rank.get(ins[0]) !== 4) throw invalidParameter(`paddings of ${n.name}`, 'a constant [4, 2] on a 4-d value', ins[1]);
+        nodes.push({ op: 'Pad', name: n.name, inputs: [valueName(ins[0]), addInit(`${n.name}/pads`, [8], nhwcPadsToOnnx(p.data))], outputs: [out] });
+        rank.set(n.name, 4);
         break;
       }
       case 'Reshape': {
-        // tfjs reshapes NHWC memory: a 4-D (NCHW here) input goes back to NHWC first so the flattened order matches.
+        // The value is NCHW here but the target shape counts NHWC elements: back to NHWC first. A leading 1 (the
+        // tfjs graph's fixed batch) becomes 0 (ONNX: keep that dimension) so the ONNX graph takes any batch.
         const shape = constOf(ins[1]);
         if (!shape) throw invalidParameter(`shape of ${n.name}`, 'a constant', ins[1]);
+        // Rank 4 after a reshape would be NHWC, which the per-channel logic here does not track: refuse it.
+        if (shape.data.length === 4) throw invalidParameter(`shape of ${n.name}`, 'a reshape to rank != 4', shape.data.join('x'));
         let x = valueName(ins[0]);
-        if ((rank.get(ins[0]) ?? 4) === 4) {
+        const r = rank.get(ins[0]) ?? 4;
+        if (r === 4) {
           nodes.push({ op: 'Transpose', name: `${n.name}/nhwc`, inputs: [x], outputs: [`${n.name}/nhwc`], attrs: { perm: [0, 2, 3, 1] } });
           x = `${n.name}/nhwc`;
         }
-        const dims = Array.from(shape.data, (d) => BigInt(d));
-        nodes.push({ op: 'Reshape', name: n.name, inputs: [x, addInit(`${n.name}/shape`, [dims.length], BigInt64Array.from(dims))], outputs: [out] });
+        const dims = BigInt64Array.from(shape.data, (d, i) => BigInt(i === 0 && d === 1 ? 0 : d));
+        nodes.push({ op: 'Reshape', name: n.name, inputs: [x, addInit(`${n.name}/shape`, [dims.length], dims)], outputs: [out] });
         rank.set(n.name, dims.length);
         break;
       }
@@ -275,21 +280,23 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         break;
       }
       default:
-        throw invalidParameter(`op of ${n.name}`, 'one of Conv2D, _FusedConv2D, DepthwiseConv2dNative, Add, Mul, Sub, Relu, Prelu, Minimum, Maximum, Mean, Sigmoid, MaxPool, Pad, Reshape, Identity', n.op);
+        throw invalidParameter(`op of ${n.name}`, 'one of Conv2D, PReLU, _FusedConv2D, DepthwiseConv2dNative, Add, Mul, Sub, Relu, Minimum, Maximum, Mean, Sigmoid, MaxPool, Pad, Reshape, Identity', n.op);
     }
   }
   // The graph input feeds the first consumer under its tfjs name; rename it.
   const placeholder = order.find((n) => n.op === 'Placeholder');
   if (!placeholder) throw invalidParameter('graph', 'a Placeholder input', 'none');
   for (const node of nodes) node.inputs = node.inputs.map((i) => (i === placeholder.name ? inputName : i));
-  const outRank = rank.get(outNode.name) ?? 2;
-  const outShape: Array<number | string> = ['batch'];
-  for (let i = 1; i < outRank; i++) outShape.push(`d${i}`);
+  const outInfo = outNodes.map((n, k) => {
+    const outShape: Array<number | string> = ['batch'];
+    for (let i = 1; i < (rank.get(n.name) ?? 2); i++) outShape.push(`d${i}`);
+    return { name: outNames[k], shape: outShape };
+  });
   return {
     name: 'converted',
     nodes,
     initializers: inits,
     inputs: [{ name: inputName, shape: ['batch', ...inputShape.slice(1)] }],
-    outputs: [{ name: outputName, shape: outShape }],
+    outputs: outInfo,
   };
 }

