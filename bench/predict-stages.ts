@@ -26,20 +26,10 @@ import { defaultModelDir } from '../src/recognizer/shipped.js';
 import { nodeRuntime } from '../src/runtime/node.js';
 import { packageRoot } from '../src/util/package-root.js';
 import { writeAtomic } from '../src/util/atomic.js';
-import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
+import { args, opt, sfewFramesOrSkip } from './helpers/args.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const ROOT = datasetsRoot(opt('datasets'));
-const FRAMES = join(ROOT, 'photos/sfew-frames');
+const { root: ROOT, frames: FRAMES } = sfewFramesOrSkip();
 const OUT = opt('out') ?? 'bench/results/predict-stages';
-if (!existsSync(FRAMES)) {
-  console.error(`skipped: photos/sfew-frames is absent; ${datasetsHint(ROOT)}`);
-  process.exit(0);
-}
 const frames = readdirSync(FRAMES).sort().flatMap((c) => readdirSync(join(FRAMES, c)).sort().filter((f) => f.endsWith('.jpg')).map((f) => join(FRAMES, c, f))).slice(0, Number(opt('limit') ?? Infinity));
 const modelDir = resolve(opt('model') ?? defaultModelDir());
 // Stages run with the threads `cafe predict` uses (half the cores) unless --threads says otherwise.

@@ -25,20 +25,10 @@ import { createTfjsFaceDetector } from '../src/detect/blazeface-tfjs.js';
 import { alignFace, DEFAULT_ALIGN_OPTIONS } from '../src/detect/align.js';
 import { nodeRuntime } from '../src/runtime/node.js';
 import { writeAtomic } from '../src/util/atomic.js';
-import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
+import { args, opt, sfewFramesOrSkip } from './helpers/args.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const ROOT = datasetsRoot(opt('datasets'));
-const FRAMES = join(ROOT, 'photos/sfew-frames');
+const { root: ROOT, frames: FRAMES } = sfewFramesOrSkip();
 const OUT = opt('out') ?? 'bench/results/predict';
-if (!existsSync(FRAMES)) {
-  console.error(`skipped: photos/sfew-frames is absent; ${datasetsHint(ROOT)}`);
-  process.exit(0);
-}
 const CLASS: Record<string, Expression> = { Angry: 'anger', Disgust: 'disgust', Fear: 'fear', Happy: 'happiness', Neutral: 'neutral', Sad: 'sadness', Surprise: 'surprise' };
 
 interface Item { frame: string; crop?: string; label: Expression }

@@ -12,23 +12,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedis } from '../test/queue/redis.js';
 import { writeAtomic } from '../src/util/atomic.js';
-import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
+import { args, opt, sfewFramesOrSkip } from './helpers/args.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const ROOT = datasetsRoot(opt('datasets'));
-const FRAMES = join(ROOT, 'photos/sfew-frames');
+const { root: ROOT, frames: FRAMES } = sfewFramesOrSkip();
 const OUT = opt('out') ?? 'bench/results/queue';
 const SHARD = Number(opt('shard') ?? 5);
 const REPS = Number(opt('reps') ?? 2);
 const BIN = join(import.meta.dirname, '..', 'bin', 'cafe.js');
-if (!existsSync(FRAMES)) {
-  console.error(`skipped: photos/sfew-frames is absent; ${datasetsHint(ROOT)}`);
-  process.exit(0);
-}
 if (!existsSync(join(import.meta.dirname, '..', 'dist', 'src', 'queue', 'worker.js'))) {
   console.error('dist/ has no queue: run `npm run build` first');
   process.exit(2);
