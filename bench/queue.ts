@@ -4,7 +4,7 @@
 //   steady   photos / (last shard finished - first shard started): the rate once models are loaded
 //   wall     photos / (process start -> all processes exited): what a user waits, model loading included
 // Every queue run's collected output is compared with predict's (byte for byte). Run it under the heavy-job lock:
-//   flock /tmp/cafe-heavy.lock node --import tsx bench/queue.ts [--shard N] [--reps N] [--out bench/results/queue] [--datasets DIR]
+//   node --import tsx bench/queue.ts [--shard N] [--reps N] [--out bench/results/queue] [--datasets DIR]
 // It runs the built CLI (bin/cafe.js -> dist/): `npm run build` first.
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -122,7 +122,7 @@ const two = rows.find((r) => r.name === '2 workers, 1 thread each')!;
 const speedup = { twoWorkersVsBestOneWorker: two.steadyPhotosPerSecond / Math.max(one.steadyPhotosPerSecond, oneT1.steadyPhotosPerSecond), twoWorkersVsOneWorker: two.steadyPhotosPerSecond / one.steadyPhotosPerSecond, twoWorkersVsOneWorkerOneThread: two.steadyPhotosPerSecond / oneT1.steadyPhotosPerSecond, twoWorkersVsPredict: two.steadyPhotosPerSecond / rows[0].steadyPhotosPerSecond };
 const commit = execSync('git rev-parse --short HEAD').toString().trim();
 const dirty = execSync('git status --porcelain --untracked-files=no').toString().trim() !== '';
-const command = `flock /tmp/cafe-heavy.lock node --import tsx bench/queue.ts${args.length ? ' ' + args.join(' ') : ''}`;
+const command = `node --import tsx bench/queue.ts${args.length ? ' ' + args.join(' ') : ''}`;
 const result = { command, commit: commit + (dirty ? '+dirty' : ''), date: new Date().toISOString(), cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverageBefore: load0, loadAverageAfter: load1, frames: 'photos/sfew-frames', shard: SHARD, reps: REPS, rows, speedup, workerStartupCpuSeconds: startupCpu };
 writeAtomic(`${OUT}.json`, JSON.stringify(result, null, 2) + '\n');
 const f2 = (x: number) => x.toFixed(2);
