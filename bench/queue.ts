@@ -4,17 +4,26 @@
 //   steady   photos / (last shard finished - first shard started): the rate once models are loaded
 //   wall     photos / (process start -> all processes exited): what a user waits, model loading included
 // Every queue run's collected output is compared with predict's (byte for byte). Run it under the heavy-job lock:
-//   node --import tsx bench/queue.ts [--shard N] [--reps N] [--out bench/results/queue] [--datasets DIR]
+//   node --import tsx bench/queue.ts [--shard N] [--reps N] [--copies N] [--out bench/results/queue] [--datasets DIR]
 // It runs the built CLI (bin/cafe.js -> dist/): `npm run build` first.
 import { execSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedis } from '../test/queue/redis.js';
 import { writeAtomic } from '../src/util/atomic.js';
 import { args, opt, sfewFramesOrSkip } from './helpers/args.js';
 
-const { root: ROOT, frames: FRAMES } = sfewFramesOrSkip();
+const { root: ROOT, frames: SFEW_FRAMES } = sfewFramesOrSkip();
+// --copies N: the frames N times over (copies in a temp folder, removed at the end), so that the run is long enough
+// for model loading and the last shard's tail not to dominate the 2-worker figure.
+const COPIES = Number(opt('copies') ?? 1);
+if (!Number.isInteger(COPIES) || COPIES < 1) throw new Error(`--copies: a positive integer, not ${opt('copies')}`);
+const FRAMES = COPIES === 1 ? SFEW_FRAMES : mkdtempSync(join(tmpdir(), 'cafe-bench-frames-'));
+if (COPIES > 1) {
+  for (let k = 0; k < COPIES; k++) cpSync(SFEW_FRAMES, join(FRAMES, `copy${k}`), { recursive: true });
+  process.on('exit', () => rmSync(FRAMES, { recursive: true, force: true }));
+}
 const OUT = opt('out') ?? 'bench/results/queue';
 const SHARD = Number(opt('shard') ?? 5);
 const REPS = Number(opt('reps') ?? 2);
@@ -131,7 +140,7 @@ const md = [
   '',
   `Command: \`${command}\`  `,
   `Commit: ${result.commit}, ${result.date}; ${result.cpus} cores (${result.cpuModel}); load average before ${load0.map(f2).join(' ')}, after ${load1.map(f2).join(' ')}  `,
-  `Inputs: ${nPhotos} SFEW frames (photos/sfew-frames), shards of ${SHARD}; redis-server on 127.0.0.1, fresh per measurement; ${REPS} interleaved repetitions per configuration, medians shown.`,
+  `Inputs: ${nPhotos} SFEW frames (photos/sfew-frames${COPIES > 1 ? `, ${COPIES} copies` : ""}), shards of ${SHARD}; redis-server on 127.0.0.1, fresh per measurement; ${REPS} interleaved repetitions per configuration, medians shown.`,
   '',
   'steady = photos / (last shard finished - first shard started), model loading excluded (predict: its own photos/s after loading);',
   'wall = from process start to exit, model loading included. "identical" = collected output byte-identical to cafe predict\'s.',
