@@ -11,7 +11,7 @@
 // Photos: the 105 SFEW frames (720x576, photos/sfew-frames) when present, else face-api's six sample photos. The
 // soak sends a small face crop (face-api's sample 1, cut in memory) with ?detect=false, to keep 10,000 requests
 // bounded in time; the full pipeline's RSS is reported over the load run.
-// Run: flock /tmp/cafe-heavy.lock node --import tsx bench/serve.ts [--duration 60] [--rounds 3] [--slice 10]
+// Run: node --import tsx bench/serve.ts [--duration 60] [--rounds 3] [--slice 10]
 //      [--connections 8] [--soak 10000] [--soak-warm 1000] [--workers N] [--out bench/results/serve] [--datasets DIR]
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -200,7 +200,7 @@ log(JSON.stringify(soak));
 const crashes = (await metrics(srvOn.url)).crashes + (await metrics(srvOff.url)).crashes;
 const exitCodes = [await srvOn.stop(), await srvOff.stop()];
 
-const command = `flock /tmp/cafe-heavy.lock node --import tsx bench/serve.ts ${args.join(' ')}`.trim();
+const command = `node --import tsx bench/serve.ts ${args.join(' ')}`.trim();
 const result = {
   command, commit, dirty, date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`,
   loadAverage: { start: load0, end: la() }, photoSet, connections: CONNECTIONS, workers: WORKERS,

@@ -8,7 +8,7 @@
 //   ids    clips sliding each packaged sample photo (face-api's demo/sample*.jpg) slowly across a 720p frame (faces
 //          never cross); a face's position in the photo is its box centre minus the known slide offset, so a track whose
 //          photo position jumps to another face is a switch, and a face covered by more than one track is split.
-// Run: flock /tmp/cafe-heavy.lock node --import tsx bench/video.ts [--out bench/results/video] [--datasets DIR]
+// Run: node --import tsx bench/video.ts [--out bench/results/video] [--datasets DIR]
 //      [--frames 36] [--hold 1] [--fps 5] [--faceapi-every 3]
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -127,7 +127,7 @@ try {
   }
   await fer.dispose();
 
-  const command = `flock /tmp/cafe-heavy.lock node --import tsx bench/video.ts${args.length ? ' ' + args.join(' ') : ''}`;
+  const command = `node --import tsx bench/video.ts${args.length ? ' ' + args.join(' ') : ''}`;
   const commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
   const dirty = execSync('git status --porcelain -- src bench/video.ts models', { encoding: 'utf8' }).trim() !== '';
   const ratio = cafeDefault.framesPerSecond / faceApi.framesPerSecond;

@@ -2,7 +2,7 @@
 // clip made at bench time from a packaged sample photo (one face, three faces): frames the page processes per second
 // (one recognition per new camera frame: the camera's 30 fps is the ceiling), on 1 and 2 onnxruntime-web threads
 // (2 needs the cross-origin-isolated page), at the page's default detection cadence and at detect-every-frame.
-// Run: flock /tmp/cafe-heavy.lock node --import tsx bench/webcam.ts [--out bench/results/webcam] [--frames 60]
+// Run: node --import tsx bench/webcam.ts [--out bench/results/webcam] [--frames 60]
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -49,7 +49,7 @@ try {
     runs.push(row);
     console.error(JSON.stringify(row));
   }
-  const command = `flock /tmp/cafe-heavy.lock node --import tsx bench/webcam.ts${args.length ? ' ' + args.join(' ') : ''}`;
+  const command = `node --import tsx bench/webcam.ts${args.length ? ' ' + args.join(' ') : ''}`;
   const commit = execSync('git rev-parse HEAD', { encoding: 'utf8' }).trim();
   const dirty = execSync('git status --porcelain -- src examples bench/webcam.ts test/browser models', { encoding: 'utf8' }).trim() !== '';
   const result = { command, commit, dirty, date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, loadAverage: loadavg().map((x) => Math.round(x * 100) / 100), camera: '640x480 @ 30 fps (fake, Y4M)', warmupFrames: WARMUP, runs };
