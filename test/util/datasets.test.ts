@@ -4,9 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
 import { DATASETS_ENV, datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+// Absolute folders for the env variable and the flag: under this machine's temp folder (never created).
+const ENV_DIR = join(tmpdir(), 'cafe-datasets-env');
+const FLAG_DIR = join(tmpdir(), 'cafe-datasets-flag');
 
 /** Runs `fn` with $CAFE_DATASETS set to `value` (or unset when undefined), restoring it afterwards. */
 function withEnv<T>(value: string | undefined, fn: () => T): T {
@@ -39,22 +43,23 @@ test('default: ../shared/datasets beside the repository root, whatever the cwd',
 });
 
 test('CAFE_DATASETS overrides the default; a relative value resolves against the cwd', () => {
-  withEnv('/tmp/cafe-datasets-env', () => assert.equal(datasetsRoot(), resolve('/tmp/cafe-datasets-env')));
+  withEnv(ENV_DIR, () => assert.equal(datasetsRoot(), ENV_DIR));
   withEnv('some/rel', () => assert.equal(datasetsRoot(), resolve(process.cwd(), 'some/rel')));
 });
 
 test('the flag overrides CAFE_DATASETS; a relative flag resolves against the cwd', () => {
-  withEnv('/tmp/cafe-datasets-env', () => {
-    assert.equal(datasetsRoot('/tmp/cafe-datasets-flag'), resolve('/tmp/cafe-datasets-flag'));
+  withEnv(ENV_DIR, () => {
+    assert.equal(datasetsRoot(FLAG_DIR), FLAG_DIR);
     assert.equal(datasetsRoot('data/here'), resolve(process.cwd(), 'data/here'));
-    assert.equal(datasetsRoot(''), resolve('/tmp/cafe-datasets-env'), 'an empty flag counts as not given');
+    assert.equal(datasetsRoot(''), ENV_DIR, 'an empty flag counts as not given');
   });
   withEnv(undefined, () => assert.equal(datasetsRoot('./d'), resolve(process.cwd(), 'd')));
 });
 
 test('the hint names the folder, the env variable and the flag', () => {
-  const h = datasetsHint('/some/where');
-  assert.match(h, /\/some\/where/);
+  const where = join(tmpdir(), 'cafe-no-datasets-here');
+  const h = datasetsHint(where);
+  assert.ok(h.includes(where), h);
   assert.match(h, /CAFE_DATASETS/);
   assert.match(h, /--datasets/);
 });
