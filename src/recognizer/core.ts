@@ -5,7 +5,7 @@ import { invalidParameter } from '../errors.js';
 import { EXPRESSIONS, type Expression } from '../labels.js';
 import { createFaceDetector, type DetectorOptions, type FaceDetector } from '../detect/blazeface.js';
 import { alignFace, DEFAULT_ALIGN_OPTIONS, type AlignOptions } from '../detect/align.js';
-import type { FaceBox, Point } from '../detect/types.js';
+import type { DetectedFace, FaceBox, Point } from '../detect/types.js';
 import type { EncoderFactory, RgbImage } from '../encoders/types.js';
 import type { Decoded } from './pixels.js';
 import { loadExpressionModel, type ExpressionModel, type ModelOptions } from './model.js';
@@ -133,76 +133,62 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
     throw err;
   }
   const align = { ...DEFAULT_ALIGN_OPTIONS, ...model.manifest.align, ...options.align };
-  // Per image: decode, then detect and align (or take the whole image as the crop); crops of every image then go
-  // through the model together.
-  const prepare = async (item: BatchItem<Input>) => {
-    const t0 = performance.now();
-    const d = await decode(item.input, maxSide);
-    const t1 = performance.now();
-    if (item.detect === false) return { d, found: null, given: false, crops: [d.image], decodeMs: t1 - t0, detectMs: 0 };
-    const s = d.scale;
-    // Given faces (e.g. carried by a tracker from an earlier frame) are in input pixels; the detector's are scaled.
-    const found = item.faces
-      ? item.faces.map((f) => {
-          if (!f || !f.box || !Array.isArray(f.landmarks) || f.landmarks.length < 2) throw invalidParameter('faces', 'boxes with at least the two eye keypoints', f);
-          return { box: { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s }, landmarks: f.landmarks.map((p) => ({ x: p.x / s, y: p.y / s })), score: Number.NaN };
-        })
-      : await detector!.detect(d.image);
-    const crops = found.map((f) => alignFace(d.image, f, align).image);
-    return { d, found, given: !!item.faces, crops, decodeMs: t1 - t0, detectMs: performance.now() - t1 };
-  };
-  const recognizeBatch = async (items: BatchItem<Input>[]): Promise<BatchRecognition> => {
-    const prepared: Array<Awaited<ReturnType<typeof prepare>> | Error> = [];
-    // Sequential: detection runs on this thread anyway, and one image at a time bounds the decoded pixels held.
-    for (const item of items) prepared.push(await prepare(item).catch((err: Error) => err));
-    const crops = prepared.flatMap((p) => (p instanceof Error ? [] : p.crops));
+  /** A decoded photo, where its faces are (in decoded pixels; null = the whole image is the crop) and their aligned
+   *  crops. `given`: the faces came from the caller (a tracker), so they carry no detection score. */
+  type Located = { d: Decoded; found: DetectedFace[] | null; given: boolean; crops: RgbImage[] };
+  const locate = (d: Decoded, found: DetectedFace[] | null, given = false): Located => ({ d, found, given, crops: found === null ? [d.image] : found.map((f) => alignFace(d.image, f, align).image) });
+  // Crops of every photo through the model in one call, then each photo's faces back in input pixels.
+  const score = async (located: Located[]): Promise<{ recognitions: Recognition[]; inferenceMs: number; crops: number }> => {
+    const crops = located.flatMap((l) => l.crops);
     const t0 = performance.now();
     const probs = crops.length ? await model.predict(crops) : [];
     const inferenceMs = crops.length ? performance.now() - t0 : 0;
     let k = 0;
-    const results = prepared.map((p): BatchOutcome => {
-      if (p instanceof Error) return { ok: false, error: p };
-      const { d, found, decodeMs, detectMs } = p;
-      if (found === null) {
-        const face = toFace(probs[k++], { x: 0, y: 0, width: d.width, height: d.height }, [], null);
-        return { ok: true, recognition: { width: d.width, height: d.height, faces: [face] }, decodeMs, detectMs };
-      }
+    const recognitions = located.map(({ d, found, given }): Recognition => {
+      if (found === null) return { width: d.width, height: d.height, faces: [toFace(probs[k++], { x: 0, y: 0, width: d.width, height: d.height }, [], null)] };
       const s = d.scale;
       const faces = found.map((f) =>
         toFace(
           probs[k++],
           { x: f.box.x * s, y: f.box.y * s, width: f.box.width * s, height: f.box.height * s },
           f.landmarks.map((p) => ({ x: p.x * s, y: p.y * s })),
-          p.given ? null : f.score,
-        ),
-      );
-      return { ok: true, recognition: { width: d.width, height: d.height, faces }, decodeMs, detectMs };
-    });
-    return { results, inferenceMs, crops: crops.length };
-  };
-
-  /** Decoded photos -> recognitions: one detector batch, every crop of every photo in one model call. */
-  const analyse = async (ds: Decoded[], opts: RecognizeOptions): Promise<Recognition[]> => {
-    if (opts.detect === false) {
-      const probs = await model.predict(ds.map((d) => d.image));
-      return ds.map((d, i) => ({ width: d.width, height: d.height, faces: [toFace(probs[i], { x: 0, y: 0, width: d.width, height: d.height }, [], null)] }));
-    }
-    const found = await detector!.detectBatch(ds.map((d) => d.image));
-    const crops = found.flatMap((fs, k) => fs.map((f) => alignFace(ds[k].image, f, align).image));
-    const probs = await model.predict(crops);
-    let next = 0;
-    return ds.map((d, k) => {
-      const s = d.scale;
-      const faces = found[k].map((f) =>
-        toFace(
-          probs[next++],
-          { x: f.box.x * s, y: f.box.y * s, width: f.box.width * s, height: f.box.height * s },
-          f.landmarks.map((p) => ({ x: p.x * s, y: p.y * s })),
-          f.score,
+          given ? null : f.score,
         ),
       );
       return { width: d.width, height: d.height, faces };
     });
+    return { recognitions, inferenceMs, crops: crops.length };
+  };
+  // Given faces (e.g. carried by a tracker from an earlier frame) are in input pixels; the detector's are scaled.
+  const givenFaces = (d: Decoded, faces: NonNullable<RecognizeOptions['faces']>): DetectedFace[] =>
+    faces.map((f) => {
+      if (!f || !f.box || !Array.isArray(f.landmarks) || f.landmarks.length < 2) throw invalidParameter('faces', 'boxes with at least the two eye keypoints', f);
+      const s = d.scale;
+      return { box: { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s }, landmarks: f.landmarks.map((p) => ({ x: p.x / s, y: p.y / s })), score: Number.NaN };
+    });
+  // Per image: decode, then detect (or take the given faces, or the whole image); one model call for all of them.
+  const prepare = async (item: BatchItem<Input>) => {
+    const t0 = performance.now();
+    const d = await decode(item.input, maxSide);
+    const t1 = performance.now();
+    const found = item.detect === false ? null : item.faces ? givenFaces(d, item.faces) : await detector!.detect(d.image);
+    return { located: locate(d, found, !!item.faces), decodeMs: t1 - t0, detectMs: performance.now() - t1 };
+  };
+  const recognizeBatch = async (items: BatchItem<Input>[]): Promise<BatchRecognition> => {
+    const prepared: Array<Awaited<ReturnType<typeof prepare>> | Error> = [];
+    // Sequential: detection runs on this thread anyway, and one image at a time bounds the decoded pixels held.
+    for (const item of items) prepared.push(await prepare(item).catch((err: Error) => err));
+    const ok = prepared.filter((p): p is Awaited<ReturnType<typeof prepare>> => !(p instanceof Error));
+    const { recognitions, inferenceMs, crops } = await score(ok.map((p) => p.located));
+    let k = 0;
+    const results = prepared.map((p): BatchOutcome => (p instanceof Error ? { ok: false, error: p } : { ok: true, recognition: recognitions[k++], decodeMs: p.decodeMs, detectMs: p.detectMs }));
+    return { results, inferenceMs, crops };
+  };
+
+  /** Decoded photos -> recognitions: one detector batch, every crop of every photo in one model call. */
+  const analyse = async (ds: Decoded[], opts: RecognizeOptions): Promise<Recognition[]> => {
+    const found = opts.detect === false ? ds.map(() => null) : await detector!.detectBatch(ds.map((d) => d.image));
+    return (await score(ds.map((d, k) => locate(d, found[k])))).recognitions;
   };
 
   async function* recognizeMany(inputs: Iterable<Input>, opts: RecognizeManyOptions = {}): AsyncGenerator<RecognizeOutcome<Input>> {
