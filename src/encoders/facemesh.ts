@@ -8,12 +8,11 @@
 // The tfjs graph is converted to ONNX at load time like faceres (tfjs-to-onnx.ts). Each crop gets some context
 // (FACEMESH_CONTEXT), then the mesh is normalised for position, scale and in-plane rotation (the eye line made
 // horizontal): x/y/z per landmark, [N, 1404].
-import { missingModel } from '../errors.js';
 import type { Runtime } from '../runtime/types.js';
 import { encodeOnnxModel } from './onnx-writer.js';
 import { createOnnxEncoder } from './onnx-encoder.js';
 import type { PreprocessConfig, RgbImage } from './types.js';
-import { loadTfjsGraph, type TfjsGraph } from './tfjs-graph.js';
+import { loadHumanGraph, type TfjsGraph } from './tfjs-graph.js';
 import { tfjsToOnnx } from './tfjs-to-onnx.js';
 import type { Encoder, EncoderInput, EncoderOptions } from './types.js';
 
@@ -119,16 +118,13 @@ export function padWithEdges(img: RgbImage, factor: number): RgbImage {
 
 export async function createFacemesh(opts: FacemeshOptions, runtime: Runtime): Promise<Encoder> {
   const modelPath = opts.facemeshPath ?? defaultFacemeshPath(runtime);
-  const binPath = modelPath.replace(/\.json$/, '.bin');
-  if (!(await runtime.exists(modelPath))) throw missingModel('facemesh model (facemesh.json + facemesh.bin)', modelPath, runtime.humanModelsHint);
-  if (!(await runtime.exists(binPath))) throw missingModel('facemesh weights', binPath, runtime.humanModelsHint);
-  const graph = await loadTfjsGraph(runtime, modelPath);
+  const { graph, weightsHash } = await loadHumanGraph(runtime, modelPath, 'facemesh');
   const inner = await createOnnxEncoder(
     {
       name: 'facemesh',
       model: facemeshOnnx(graph),
       source: modelPath,
-      weightsHash: await runtime.weightsHash([modelPath, binPath]),
+      weightsHash,
       preprocess: opts.preprocess ?? { ...FACEMESH_PRESET },
       dim: FACEMESH_DIM,
     },

@@ -2,12 +2,11 @@
 // Feature = node 'global_pooling/Mean', 1024-d, before the age/gender heads. The tfjs graph is converted to ONNX in
 // memory (~0.6 s) because onnxruntime runs it ~13x faster than tfjs-wasm here (bench/results/encoders.md). Works in
 // Node and the browser alike: files come through the Runtime.
-import { missingModel } from '../errors.js';
 import { readJson, type Runtime } from '../runtime/types.js';
 import { encodeOnnxModel } from './onnx-writer.js';
 import { createOnnxEncoder } from './onnx-encoder.js';
 import { FACERES_PRESET, validatePreprocess } from './preprocess.js';
-import { loadTfjsGraph, type TfjsGraph } from './tfjs-graph.js';
+import { loadHumanGraph, type TfjsGraph } from './tfjs-graph.js';
 import { tfjsToOnnx } from './tfjs-to-onnx.js';
 import type { Encoder, EncoderOptions } from './types.js';
 
@@ -36,10 +35,7 @@ export function faceresOnnx(graph: TfjsGraph): Uint8Array {
  */
 export async function createFaceres(opts: FaceresOptions, runtime: Runtime): Promise<Encoder> {
   const modelPath = opts.modelPath ?? defaultFaceresPath(runtime);
-  const binPath = modelPath.replace(/\.json$/, '.bin');
-  if (!(await runtime.exists(modelPath))) throw missingModel('faceres model (faceres.json + faceres.bin)', modelPath, runtime.humanModelsHint);
-  if (!(await runtime.exists(binPath))) throw missingModel('faceres weights', binPath, runtime.humanModelsHint);
-  const graph = await loadTfjsGraph(runtime, modelPath);
+  const { graph, weightsHash } = await loadHumanGraph(runtime, modelPath, 'faceres');
   const sidecarPath = modelPath.replace(/\.json$/, '.preprocess.json');
   const preprocess = opts.preprocess ?? ((await runtime.exists(sidecarPath)) ? validatePreprocess(await readJson(runtime, sidecarPath, 'preprocessing'), sidecarPath) : { ...FACERES_PRESET });
   return createOnnxEncoder(
@@ -47,7 +43,7 @@ export async function createFaceres(opts: FaceresOptions, runtime: Runtime): Pro
       name: 'faceres',
       model: faceresOnnx(graph),
       source: modelPath,
-      weightsHash: await runtime.weightsHash([modelPath, binPath]),
+      weightsHash,
       preprocess,
       dim: FACERES_DIM,
     },

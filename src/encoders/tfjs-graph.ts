@@ -1,7 +1,7 @@
 // Reads a TensorFlow.js graph model (model.json + .bin shards) into plain arrays, without loading tfjs itself: the
 // faceres encoder converts it to ONNX (see tfjs-to-onnx.ts) because onnxruntime runs it several times faster on CPU
 // than tfjs-wasm or tfjs-cpu does. The files are read by src/runtime/tfjs-files.ts, which tfjs's own loader shares.
-import { fileError } from '../errors.js';
+import { fileError, missingModel } from '../errors.js';
 import { concatBytes } from '../util/bytes.js';
 import { readTfjsModelFiles } from '../runtime/tfjs-files.js';
 import type { Runtime } from '../runtime/types.js';
@@ -91,4 +91,15 @@ export function parseTfjsGraph(json: any, shards: Uint8Array[][], where: string)
     .filter((n) => n.op === 'Placeholder')
     .map((n) => ({ name: n.name, shape: (n.attr?.shape?.shape?.dim ?? []).map((d: { size: string }) => Number(d.size)) }));
   return { nodes, weights, inputs };
+}
+
+/**
+ * One of human's tfjs graphs (`name`.json + `name`.bin) as the encoders load it: both files checked first, with the
+ * runtime's hint on where human's models come from, then the graph and the content hash of its two files.
+ */
+export async function loadHumanGraph(runtime: Runtime, modelPath: string, name: string): Promise<{ graph: TfjsGraph; weightsHash: string }> {
+  const binPath = modelPath.replace(/\.json$/, '.bin');
+  if (!(await runtime.exists(modelPath))) throw missingModel(`${name} model (${name}.json + ${name}.bin)`, modelPath, runtime.humanModelsHint);
+  if (!(await runtime.exists(binPath))) throw missingModel(`${name} weights`, binPath, runtime.humanModelsHint);
+  return { graph: await loadTfjsGraph(runtime, modelPath), weightsHash: await runtime.weightsHash([modelPath, binPath]) };
 }
