@@ -3,7 +3,8 @@
 import { flipImage } from '../encoders/preprocess.js';
 import { preprocessHash } from '../encoders/preprocess-node.js';
 import type { Encoder, RgbImage } from '../encoders/types.js';
-import { concatRows, isConcatEncoder } from '../encoders/concat.js';
+import { isConcatEncoder } from '../encoders/concat.js';
+import { joinTables, tableOf } from './join.js';
 import type { Dataset, DatasetItem } from '../data/types.js';
 import { Progress } from '../util/progress.js';
 import { parseSpec } from '../data/spec.js';
@@ -83,27 +84,14 @@ async function decodeAll(items: DatasetItem[], concurrency: number): Promise<Arr
 
 /** Joins per-part features of one dataset column-wise over the ids every part has (dataset order). */
 function joinParts(parts: Features[], dataset: Dataset): Features {
-  const rows = parts.map((f) => new Map(f.ids.map((id, i) => [id, i])));
-  const ids = dataset.items.map((it) => it.id).filter((id) => rows.every((r) => r.has(id)));
-  const dims = parts.map((f) => f.dim);
-  const pick = (k: number, which: 'features' | 'flipped') => {
-    const src = parts[k][which]!;
-    const D = dims[k];
-    const out = new Float32Array(ids.length * D);
-    ids.forEach((id, i) => {
-      const r = rows[k].get(id)!;
-      out.set(src.subarray(r * D, (r + 1) * D), i * D);
-    });
-    return out;
-  };
-  const join = (which: 'features' | 'flipped') => concatRows(parts.map((_, k) => pick(k, which)), dims, ids.length);
+  const t = joinTables(parts.map(tableOf), dataset);
   const skipped = new Map<string, string>();
   for (const f of parts) for (const x of f.skipped) if (!skipped.has(x.id)) skipped.set(x.id, x.reason);
   return {
-    ids,
-    features: join('features'),
-    ...(parts.every((f) => f.flipped) ? { flipped: join('flipped') } : {}),
-    dim: dims.reduce((a, b) => a + b, 0),
+    ids: [...t.row.keys()], // insertion order: dataset order
+    features: t.features,
+    ...(t.flipped ? { flipped: t.flipped } : {}),
+    dim: t.dim,
     skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
     stats: {
       hits: Math.min(...parts.map((f) => f.stats.hits)),

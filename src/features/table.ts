@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { createEncoder } from '../encoders/registry.js';
 import { preprocessHash } from '../encoders/preprocess-node.js';
 import type { Encoder } from '../encoders/types.js';
-import { concatRows, isConcatEncoder } from '../encoders/concat.js';
+import { isConcatEncoder } from '../encoders/concat.js';
+import { joinTables, tableOf } from './join.js';
 import { datasetRoot, getFeatures } from './extract.js';
 import { defaultCacheDir, entryDir, EntryStore, itemSignature } from './store.js';
 import { formatSpec, parseSpec } from '../data/spec.js';
@@ -73,25 +74,7 @@ export async function loadFeatureTable(encoderName: string, dataset: Dataset, op
       ...(flip ? { flipped: flip.gather(ids.map((id) => flip.rows.get(id)!)) } : {}),
     };
   }
-  const f = await getFeatures(encoder, dataset, { flip: opts.flip, cacheDir, progress: opts.progress ?? true });
-  return { dim: f.dim, row: new Map(f.ids.map((id, i) => [id, i])), features: f.features, ...(f.flipped ? { flipped: f.flipped } : {}) };
-}
-
-/** Tables of one dataset joined column-wise over the ids all of them have (dataset order). */
-export function joinTables(parts: FeatureTable[], dataset: Dataset): FeatureTable {
-  const ids = dataset.items.map((it) => it.id).filter((id) => parts.every((t) => t.row.has(id)));
-  const dims = parts.map((t) => t.dim);
-  const pick = (k: number, which: 'features' | 'flipped') => {
-    const t = parts[k];
-    return gatherFeatures(which === 'features' ? t : { ...t, features: t.flipped! }, ids);
-  };
-  const join = (which: 'features' | 'flipped') => concatRows(parts.map((_, k) => pick(k, which)), dims, ids.length);
-  return {
-    dim: dims.reduce((a, b) => a + b, 0),
-    row: new Map(ids.map((id, i) => [id, i])),
-    features: join('features'),
-    ...(parts.every((t) => t.flipped) ? { flipped: join('flipped') } : {}),
-  };
+  return tableOf(await getFeatures(encoder, dataset, { flip: opts.flip, cacheDir, progress: opts.progress ?? true }));
 }
 
 /** Gathers rows [B, D] for a batch; `flipped[b]` picks the mirrored image's feature. */
