@@ -101,17 +101,23 @@ export const FACEMESH_CONTEXT = 1.5;
 
 export function padWithEdges(img: RgbImage, factor: number): RgbImage {
   if (factor === 1) return img;
-  const { width: w, height: h, channels: C } = img;
+  const { width: w, height: h, channels: C, data } = img;
   const W = Math.round(w * factor), H = Math.round(h * factor);
   const out = new Uint8Array(W * H * C);
   const x0 = Math.floor((W - w) / 2), y0 = Math.floor((H - h) / 2);
+  const left = Math.max(0, x0), right = Math.max(0, W - x0 - w);
+  // Row by row: the image row copied whole (clipped when factor < 1), its first / last pixel repeated into the
+  // border; rows above and below repeat the first / last image row. Runs on every face of every webcam frame.
   for (let y = 0; y < H; y++) {
     const sy = Math.min(h - 1, Math.max(0, y - y0));
-    for (let x = 0; x < W; x++) {
-      const sx = Math.min(w - 1, Math.max(0, x - x0));
-      const o = (y * W + x) * C, i = (sy * w + sx) * C;
-      for (let c = 0; c < C; c++) out[o + c] = img.data[i + c];
-    }
+    const row = y * W * C;
+    const src = sy * w * C;
+    const sx0 = Math.max(0, -x0);
+    const span = Math.min(w - sx0, W - left);
+    out.set(data.subarray(src + sx0 * C, src + (sx0 + span) * C), row + left * C);
+    for (let x = 0; x < left; x++) for (let c = 0; c < C; c++) out[row + x * C + c] = data[src + c];
+    const last = src + (w - 1) * C;
+    for (let x = W - right; x < W; x++) for (let c = 0; c < C; c++) out[row + x * C + c] = data[last + c];
   }
   return { width: W, height: H, channels: C, data: out };
 }

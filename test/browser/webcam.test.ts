@@ -31,6 +31,8 @@ export interface WebcamReport {
   isolated: boolean;
   cameras: string[];
   page: { overlay: [number, number]; bars: number; fpsText: string };
+  /** ms summed over the measured frames: waiting for a new camera frame, recognition, drawing. */
+  timing: { wait: number; process: number; draw: number };
   /** PNG data URL of the overlay canvas (with &snapshot=1). */
   snapshot?: string;
 }
