@@ -10,11 +10,15 @@ import { Progress } from '../util/progress.js';
 import { parseSpec } from '../data/spec.js';
 import { resolve as resolvePath } from 'node:path';
 import { decodeItem } from './decode.js';
+import { augmentFace, augmentView } from './augment.js';
+import { invalidParameter } from '../errors.js';
 import { defaultCacheDir, entryDir, EntryStore, itemSignature, writeMeta, type Located, type View } from './store.js';
 
 export interface FeatureOptions {
   /** Also compute features of the horizontally flipped images (CAFE trains with flip augmentation). Default false. */
   flip?: boolean;
+  /** Also compute K augmented views per image (augment.ts: framing jitter, blur, low resolution, light). Default 0. */
+  augViews?: number;
   /** Cache root (default $CAFE_CACHE_DIR or .cache/cafe/features). */
   cacheDir?: string;
   /** Items per shard: the unit of resumption, ~4 MB at D = 1024 (default 1024). */
@@ -36,6 +40,8 @@ export interface Features {
   features: Float32Array;
   /** [N, dim] features of the mirrored images, when asked for with {flip: true}. */
   flipped?: Float32Array;
+  /** K arrays [N, dim]: the augmented views, when asked for with {augViews: K}. */
+  augmented?: Float32Array[];
   dim: number;
   /** Items that could not be encoded (bad files), with reasons; cached, so they are reported again, not retried. */
   skipped: Array<{ id: string; reason: string }>;
@@ -91,6 +97,7 @@ function joinParts(parts: Features[], dataset: Dataset): Features {
     ids: [...t.row.keys()], // insertion order: dataset order
     features: t.features,
     ...(t.flipped ? { flipped: t.flipped } : {}),
+    ...(t.augmented ? { augmented: t.augmented } : {}),
     dim: t.dim,
     skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
     stats: {
@@ -116,7 +123,10 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
   // item's pixels depend only on its id, source and box, which the per-item signature covers).
   const key = { spec: datasetRoot(dataset.spec), encoder: encoder.name, preprocessHash: preprocessHash(encoder.preprocess), weightsHash: encoder.weightsHash };
   const dir = entryDir(opts.cacheDir ?? defaultCacheDir(), key);
-  const views: View[] = opts.flip ? ['orig', 'flip'] : ['orig'];
+  const K = opts.augViews ?? 0;
+  if (!Number.isInteger(K) || K < 0) throw invalidParameter('augViews', 'an integer >= 0', K);
+  const augViews: View[] = Array.from({ length: K }, (_, k) => augmentView(k));
+  const views: View[] = [...(opts.flip ? ['orig', 'flip'] as View[] : ['orig'] as View[]), ...augViews];
   const stores = new Map<View, EntryStore>(views.map((v) => [v, EntryStore.open(dir, v, encoder.dim)]));
 
   // What is missing, per item (a failure cached under the same signature counts as known, not missing).
@@ -137,7 +147,7 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
     const shardSize = opts.shardSize ?? 1024;
     // Counted in encoder passes (an item needing both views counts 2), ticked every few batches, not per shard.
     const passes = work.reduce((a, w) => a + w.views.length, 0);
-    const bar = new Progress(passes, `${opts.label ?? `${encoder.name} ${dataset.spec}`} (images${opts.flip ? ' + flips' : ''})`, { silent: !opts.progress });
+    const bar = new Progress(passes, `${opts.label ?? `${encoder.name} ${dataset.spec}`} (images${opts.flip ? ' + flips' : ''}${K ? ` + ${K} augmented views` : ''})`, { silent: !opts.progress });
     const TICK = 128;
     let failures = 0;
     const chunks: Work[][] = [];
@@ -154,7 +164,8 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
         if (!todo.length) continue;
         const good = todo.filter((x): x is { w: Work; img: RgbImage } => !(x.img instanceof Error));
         const failed = todo.filter((x) => x.img instanceof Error).map((x) => ({ id: x.w.item.id, sig: x.w.sig, reason: (x.img as Error).message }));
-        const batch = good.map((x) => (view === 'flip' ? flipImage(x.img) : x.img));
+        const k = augViews.indexOf(view);
+        const batch = good.map((x) => (view === 'flip' ? flipImage(x.img) : k >= 0 ? augmentFace(x.img, x.w.item.id, k) : x.img));
         const feats = new Float32Array(batch.length * encoder.dim); // [n, dim]
         for (let s = 0; s < batch.length; s += TICK) {
           feats.set(await encoder.encode(batch.slice(s, s + TICK)), s * encoder.dim);
@@ -181,22 +192,26 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
   const skipped: Features['skipped'] = [];
   dataset.items.forEach((item, i) => {
     const hit = orig.rows.get(item.id);
-    const flipHit = opts.flip ? stores.get('flip')!.rows.get(item.id) : undefined;
-    if (hit?.sig === sigs[i] && (!opts.flip || flipHit?.sig === sigs[i])) {
+    // An item counts when every asked-for view has it.
+    const extra = views.slice(1).map((v) => stores.get(v)!.rows.get(item.id));
+    if (hit?.sig === sigs[i] && extra.every((h) => h?.sig === sigs[i])) {
       ids.push(item.id);
       located.push(hit);
     } else {
-      const f = orig.failed.get(item.id) ?? stores.get('flip')?.failed.get(item.id);
+      const f = orig.failed.get(item.id) ?? views.slice(1).map((v) => stores.get(v)!.failed.get(item.id)).find((x) => x);
       if (f?.sig === sigs[i]) skipped.push({ id: item.id, reason: f.reason });
       else if (!interrupted) skipped.push({ id: item.id, reason: 'not encoded (unknown reason)' });
     }
   });
   const features = orig.gather(located);
-  const flipped = opts.flip ? stores.get('flip')!.gather(ids.map((id) => stores.get('flip')!.rows.get(id)!)) : undefined;
+  const gatherView = (v: View) => stores.get(v)!.gather(ids.map((id) => stores.get(v)!.rows.get(id)!));
+  const flipped = opts.flip ? gatherView('flip') : undefined;
+  const augmented = K ? augViews.map(gatherView) : undefined;
   return {
     ids,
     features,
     ...(flipped ? { flipped } : {}),
+    ...(augmented ? { augmented } : {}),
     dim: encoder.dim,
     skipped,
     stats: { hits: dataset.items.length - work.length, computed, seconds: (performance.now() - t0) / 1000, interrupted },

@@ -5,12 +5,12 @@ import type { Dataset } from '../data/types.js';
 import type { FeatureTable } from './table.js';
 
 /** Rows by item id over features [N, D] (and their mirrored images') in `ids` order. */
-export function tableOf(f: { ids: string[]; dim: number; features: Float32Array; flipped?: Float32Array }): FeatureTable {
-  return { dim: f.dim, row: new Map(f.ids.map((id, i) => [id, i])), features: f.features, ...(f.flipped ? { flipped: f.flipped } : {}) };
+export function tableOf(f: { ids: string[]; dim: number; features: Float32Array; flipped?: Float32Array; augmented?: Float32Array[] }): FeatureTable {
+  return { dim: f.dim, row: new Map(f.ids.map((id, i) => [id, i])), features: f.features, ...(f.flipped ? { flipped: f.flipped } : {}), ...(f.augmented ? { augmented: f.augmented } : {}) };
 }
 
-/** Tables of one dataset joined column-wise over the ids all of them have (dataset order); flipped rows only when
- *  every part has them. */
+/** Tables of one dataset joined column-wise over the ids all of them have (dataset order); flipped rows (augmented
+ *  views) only when every part has them (as many). */
 export function joinTables(parts: FeatureTable[], dataset: Dataset): FeatureTable {
   const ids = dataset.items.map((it) => it.id).filter((id) => parts.every((t) => t.row.has(id)));
   const dims = parts.map((t) => t.dim);
@@ -23,10 +23,13 @@ export function joinTables(parts: FeatureTable[], dataset: Dataset): FeatureTabl
     return out;
   };
   const join = (which: 'features' | 'flipped') => concatRows(parts.map((t) => pick(t, t[which]!)), dims, ids.length);
+  const K = Math.min(...parts.map((t) => t.augmented?.length ?? 0));
+  const augmented = Array.from({ length: K }, (_, k) => concatRows(parts.map((t) => pick(t, t.augmented![k])), dims, ids.length));
   return {
     dim: dims.reduce((a, b) => a + b, 0),
     row: new Map(ids.map((id, i) => [id, i])),
     features: join('features'),
     ...(parts.every((t) => t.flipped) ? { flipped: join('flipped') } : {}),
+    ...(K ? { augmented } : {}),
   };
 }

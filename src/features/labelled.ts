@@ -16,7 +16,8 @@ export interface LabelledSet extends LabelledFeatures {
   cache: Features['stats'];
 }
 
-/** Features of the labelled items of `dataset`, labels as class indices in EXPRESSIONS order. */
+/** Features of the labelled items of `dataset`, labels as class indices in EXPRESSIONS order. With {augViews: K}
+ *  (training sets) every item also has K augmented rows after the originals, ids suffixed '#aug<k>'. */
 export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts: FeatureOptions = {}): Promise<LabelledSet> {
   const f = await getFeatures(encoder, dataset, opts);
   const label = new Map(dataset.items.map((it) => [it.id, it.label]));
@@ -25,16 +26,25 @@ export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts:
     if (label.get(id) !== undefined) keep.push(i);
   });
   const D = f.dim;
-  const features = new Float32Array(keep.length * D); // [n, D]
-  const labels = new Int32Array(keep.length);
+  const rows = (all: Float32Array) => {
+    const out = new Float32Array(keep.length * D); // [n, D]
+    keep.forEach((src, j) => out.set(all.subarray(src * D, (src + 1) * D), j * D));
+    return out;
+  };
+  // The labelled items' rows; with {augViews: K}, K more views of the same items, stacked after them.
+  const views = [f.features, ...(f.augmented ?? [])];
+  const features = new Float32Array(views.length * keep.length * D); // [(1 + K) * n, D]
+  views.forEach((v, k) => features.set(rows(v), k * keep.length * D));
+  const labels = new Int32Array(views.length * keep.length);
   keep.forEach((src, j) => {
-    features.set(f.features.subarray(src * D, (src + 1) * D), j * D);
-    labels[j] = expressionIndex(label.get(f.ids[src])!);
+    const c = expressionIndex(label.get(f.ids[src])!);
+    for (let k = 0; k < views.length; k++) labels[k * keep.length + j] = c;
   });
+  const ids = keep.map((i) => f.ids[i]);
   const present = new Set(labels);
   return {
     spec: dataset.spec,
-    ids: keep.map((i) => f.ids[i]),
+    ids: views.flatMap((_, k) => (k === 0 ? ids : ids.map((id) => `${id}#aug${k - 1}`))),
     features,
     labels,
     dim: D,

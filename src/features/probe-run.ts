@@ -41,6 +41,8 @@ export interface ProbeRunInfo {
   classBalance: 'none' | 'reweight';
   /** Post-hoc logit adjustment folded into the bias (cafe probe --logit-adjust); 0 = none. */
   logitAdjust: number;
+  /** Augmented views per training image (cafe probe --aug-views); 0 = none. */
+  augViews?: number;
   /** How it was made, kept in the weights' metadata. */
   command: string;
 }
@@ -72,6 +74,7 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       madeBy: info.command,
       weightDecay: String(p.weightDecay),
       logitAdjust: String(info.logitAdjust),
+      augViews: String(info.augViews ?? 0),
     });
   } finally {
     w.dispose();

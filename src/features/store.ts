@@ -1,5 +1,5 @@
 // On-disk feature cache. One entry directory per (dataset spec, encoder, preprocessing hash, weights hash); inside,
-// append-only shards per view ('orig', 'flip'):
+// append-only shards per view ('orig', 'flip', 'aug1x0'...):
 //   meta.json                  what the entry is for (human-readable; the key is the directory name)
 //   <view>-<stamp>.f32         float32 rows [count, dim], little-endian
 //   <view>-<stamp>.json        { ids, sigs, failed } : the commit marker, written after its .f32
@@ -13,7 +13,8 @@ import { fileError } from '../errors.js';
 import type { DatasetItem } from '../data/types.js';
 import { writeAtomic } from '../util/atomic.js';
 
-export type View = 'orig' | 'flip';
+/** 'orig', 'flip' (mirrored), or augmented view k under augment version v ('aug<v>x<k>', see augment.ts). */
+export type View = 'orig' | 'flip' | `aug${number}x${number}`;
 
 /** Bump when the layout changes: old entries then simply miss. */
 export const STORE_FORMAT = 1;

@@ -19,6 +19,8 @@ export interface FeatureTable {
   row: Map<string, number>;
   features: Float32Array; // [N, D]
   flipped?: Float32Array; // [N, D]
+  /** K augmented views (augment.ts), each [N, D]. */
+  augmented?: Float32Array[];
 }
 
 /** A spec with its path made absolute: the feature cache is keyed by the spec's root, so spellings must agree. */

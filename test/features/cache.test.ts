@@ -185,3 +185,29 @@ test('datasetRoot: one cache key whether the spec path is relative or absolute, 
   assert.equal(datasetRoot(`ferplus:${abs}:test`), `ferplus:${abs}`);
   assert.equal(datasetRoot('generated:t'), datasetRoot('generated:t'));
 });
+
+test('augmented views: K cached views per image, each its own deterministic variant, added without recomputing the rest', async () => {
+  const dir = join(root, 'aug');
+  const cacheDir = join(root, 'cache-aug');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const ds = await makeDataset(dir);
+  const enc = fakeEncoder();
+  const plain = await getFeatures(enc, ds, { cacheDir });
+  assert.equal(plain.augmented, undefined);
+  assert.equal(enc.encoded, 6);
+  const f = await getFeatures(enc, ds, { cacheDir, augViews: 2 });
+  assert.equal(enc.encoded, 18, 'two new views of the six readable images, originals from the cache');
+  assert.equal(f.augmented?.length, 2);
+  assert.deepEqual(f.ids, plain.ids);
+  for (const a of f.augmented!) {
+    assert.equal(a.length, f.features.length);
+    // Same image size (third feature = width): views keep the frame size.
+    for (let i = 0; i < f.ids.length; i++) assert.equal(a[i * 3 + 2], f.features[i * 3 + 2]);
+  }
+  assert.notDeepEqual(f.augmented![0], f.augmented![1]);
+  const again = await getFeatures(enc, ds, { cacheDir, augViews: 2 });
+  assert.equal(enc.encoded, 18, 'all views served from the cache');
+  assert.deepEqual(again.augmented, f.augmented);
+  await assert.rejects(getFeatures(enc, ds, { cacheDir, augViews: -1 }), /augViews/);
+});

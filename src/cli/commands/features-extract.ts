@@ -15,6 +15,8 @@ Options:
   --encoder E         ${encoderEntries().map((e) => (e.name === 'onnx' ? 'onnx:PATH' : e.name)).join(' | ')} (default ${DEFAULT_ENCODER})
   --data SPEC         dataset spec, e.g. ferplus:/data/ferplus:train (repeatable)
   --flip              also cache features of horizontally flipped images (CAFE's training augmentation)
+  --aug-views K       also cache K augmented views per image (framing jitter, blur, low resolution, light:
+                      src/features/augment.ts), what cafe probe --aug-views K trains on
   --preprocess P      override preprocessing: clip | cafe | faceres | path/to/preprocess.json
   --cache-dir DIR     cache root (default $CAFE_CACHE_DIR or .cache/cafe/features)
   --batch-size N      images per runtime call (default 32)
@@ -34,6 +36,7 @@ export const featuresExtract: Command = {
         encoder: { type: 'string', default: DEFAULT_ENCODER },
         data: { type: 'string', multiple: true },
         flip: { type: 'boolean', default: false },
+        'aug-views': { type: 'string' },
         preprocess: { type: 'string' },
         'cache-dir': { type: 'string' },
         'batch-size': { type: 'string' },
@@ -74,7 +77,7 @@ export const featuresExtract: Command = {
           console.error(`${dataset.spec}: the adapter left out ${dataset.skipped.length} item(s): ${[...byReason].map(([r, n]) => `${n} x ${r}`).join(', ')}`);
           if (values.verbose) for (const s of dataset.skipped) console.error(`  ${s.id}: ${s.reason}`);
         }
-        const f = await getFeatures(encoder, dataset, { flip: values.flip, cacheDir, progress: !values.quiet, label: `${encoder.name} ${spec}`, signal: abort.signal });
+        const f = await getFeatures(encoder, dataset, { flip: values.flip, augViews: values['aug-views'] ? Number(values['aug-views']) : 0, cacheDir, progress: !values.quiet, label: `${encoder.name} ${spec}`, signal: abort.signal });
         for (const s of f.skipped) unreadable.push(`${dataset.spec}: ${s.id}: ${s.reason}`);
         const row = {
           spec: dataset.spec,
@@ -82,6 +85,7 @@ export const featuresExtract: Command = {
           dim: f.dim,
           items: f.ids.length,
           flip: values.flip,
+          augViews: values['aug-views'] ? Number(values['aug-views']) : 0,
           cached: f.stats.hits,
           computed: f.stats.computed,
           skipped: f.skipped.length,

@@ -33,6 +33,8 @@ Options:
   --logit-adjust T  post-hoc logit adjustment: subtract T * log(class prior of the training set) from the logits
                     (folded into the bias; 1 = as if balanced, 0 = off, the default)
   --exclude DIR     folder of images kept out of every --train source by file name (repeatable), e.g. photos/sfew-frames
+  --aug-views K      also train on K augmented views of every --train image (framing jitter, blur, low resolution,
+                    light; cached like the images: see src/features/augment.ts); default 0
   --balanced        class-balanced loss weights (N / (C * count)), against the training set's class skew
   --save-run DIR    also write the probe as a run folder (standardisation folded into fc) for cafe eval --run and
                     cafe export --run
@@ -63,6 +65,7 @@ export const probe: Command = {
         lr: { type: 'string' },
         seed: { type: 'string' },
         balanced: { type: 'boolean', default: false },
+        'aug-views': { type: 'string' },
         'cache-dir': { type: 'string' },
         'save-run': { type: 'string' },
         out: { type: 'string' },
@@ -82,12 +85,14 @@ export const probe: Command = {
     const cacheDir = values['cache-dir'] ?? defaultCacheDir();
     // Target images kept out of every training source (e.g. photos/sfew-frames: full frames of SFEW Train images).
     const stems = excludedStems(values.exclude ?? []);
+    const augViews = values['aug-views'] !== undefined ? Number(values['aug-views']) : 0;
+    if (!Number.isInteger(augViews) || augViews < 0) throw invalidParameter('--aug-views', 'an integer >= 0', values['aug-views']);
     const load = async (spec: string, isTrain = false): Promise<LabelledSet> => {
       const opened = await openDataset(spec);
       const ds = isTrain ? excludeItems(opened, stems) : opened;
       if (ds.items.length < opened.items.length) console.error(`${ds.spec}: ${opened.items.length - ds.items.length} items excluded (--exclude)`);
-      const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true });
-      console.error(`${ds.spec}: ${s.labels.length} labelled items (${s.cache.hits} cached, ${s.cache.computed} computed, ${s.dropped} dropped) in ${s.cache.seconds.toFixed(1)}s`);
+      const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true, augViews: isTrain ? augViews : 0 });
+      console.error(`${ds.spec}: ${s.labels.length} labelled rows (${s.cache.hits} cached, ${s.cache.computed} computed, ${s.dropped} dropped) in ${s.cache.seconds.toFixed(1)}s`);
       return s;
     };
     const shares = values['source-weights']?.split(',').map(Number);
@@ -168,6 +173,7 @@ export const probe: Command = {
         validBalancedAccuracy: v.balancedAccuracy,
         classBalance: values.balanced ? 'reweight' : 'none',
         logitAdjust: tau,
+        augViews,
         command: result.command,
       });
       console.error(`run folder: ${values['save-run']} (cafe eval --run / cafe export --run)`);
