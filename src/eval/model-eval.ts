@@ -9,6 +9,7 @@ import type { Box, DatasetItem } from '../data/types.js';
 import type { RgbImage } from '../encoders/types.js';
 import { EXPRESSIONS } from '../labels.js';
 import { createRecognizer, type Recognizer } from '../recognizer/recognizer.js';
+import type { Tta } from '../export/manifest.js';
 import { Progress } from '../util/progress.js';
 import { score } from './metrics.js';
 import type { TargetReport } from './report.js';
@@ -16,6 +17,8 @@ import type { TargetReport } from './report.js';
 export interface ModelEvalOptions {
   /** Run detection + alignment on each image instead of trusting the dataset's crops. Default false. */
   detect?: boolean;
+  /** Test-time augmentation; default the model's own (model.json "tta"). */
+  tta?: Tta;
   /** > 0: an evenly spaced subset of about this many labelled items per target (quick checks). Default 0 = all. */
   limit?: number;
   progress?: boolean;
@@ -88,7 +91,7 @@ async function scoreTarget(fer: Recognizer, spec: string, opts: ModelEvalOptions
 
 /** Scores the model folder `modelDir` (default: the shipped model) on every target spec. */
 export async function evaluateModel(modelDir: string | undefined, targets: string[], opts: ModelEvalOptions = {}): Promise<{ model: { name: string; dir: string; description?: string }; reports: ModelTargetReport[] }> {
-  const fer = await createRecognizer({ model: modelDir });
+  const fer = await createRecognizer({ model: modelDir, tta: opts.tta });
   try {
     const reports: ModelTargetReport[] = [];
     for (const spec of targets) reports.push(await scoreTarget(fer, spec, opts));

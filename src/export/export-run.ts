@@ -15,7 +15,7 @@ import { nodeRuntime } from '../runtime/node.js';
 import type { PreprocessConfig } from '../encoders/types.js';
 import { DEFAULT_ALIGN_OPTIONS } from '../detect/align.js';
 import { buildHeadGraph, DEFAULT_HEAD_MODEL, type HeadModelConfig } from './cafe-onnx.js';
-import { MANIFEST_FILE, MANIFEST_FORMAT, parityInputs, type CafeManifest } from './manifest.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, parityInputs, type CafeManifest, type Tta } from './manifest.js';
 import { readSafetensorsPlain, type PlainTensor } from './safetensors-read.js';
 import { writeAtomic } from '../util/atomic.js';
 
@@ -29,6 +29,8 @@ export interface ExportOptions {
    *  onnxruntime-web, which cannot read human's tfjs files). Only for encoders converted in memory ('faceres').
    *  Default false: faceres adds 13 MB, over the repo's 25 MB budget next to an fp16 ResNet-18 head. */
   withEncoder?: boolean;
+  /** Test-time augmentation recorded in model.json as the model's default (what its measured numbers use). */
+  tta?: Tta;
   /** Weights file inside the run; default: best*.safetensors, else model*.safetensors, else the last one by name. */
   weights?: string;
 }
@@ -207,6 +209,7 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
     precision: fp16 ? 'fp16' : 'fp32',
     align: { ...DEFAULT_ALIGN_OPTIONS, ...(grayDataset ? { size: GRAY_DATASETS[grayDataset] } : {}) },
     colour: grayDataset ? 'gray' : 'rgb',
+    ...(opts.tta && opts.tta !== 'none' ? { tta: opts.tta } : {}),
     parity,
     ...(reference ? { reference } : {}),
     source: { run: resolve(run), weights: weightsPath, model, commit: gitHead(), exportedAt: new Date().toISOString(), trainingConfig: cfg, metadata },

@@ -10,6 +10,10 @@ import { Rng } from '../util/rng.js';
 export const MANIFEST_FILE = 'model.json';
 export const MANIFEST_FORMAT = 'cafe-model/1';
 
+/** Test-time augmentation: none, or the crop and its mirror image (logits averaged). */
+export type Tta = 'none' | 'flip';
+export const TTAS: readonly Tta[] = ['none', 'flip'];
+
 export interface CafeManifest {
   format: typeof MANIFEST_FORMAT;
   /** 'cafe': a trained CAFE head (head.onnx) over an encoder. 'human-emotion': the stand-in (human's emotion net). */
@@ -38,6 +42,9 @@ export interface CafeManifest {
   align?: AlignOptions;
   /** 'gray': crops are turned to luma repeated on 3 channels (the training set was grayscale, e.g. FER+). */
   colour?: 'rgb' | 'gray';
+  /** Test-time augmentation the model's measured numbers use by default: 'flip' = the logits of each crop and its
+   *  mirror image averaged (twice the model time); 'none' (or absent) = the crop alone. Callers may override. */
+  tta?: Tta;
   /** Max |logit difference| measured at export: onnx vs training core, and fp16 vs fp32 when fp16. */
   parity?: Record<string, number>;
   /** Training-core logits on seeded inputs (parityInputs), recorded at export when libtorch was there: lets any
@@ -71,6 +78,7 @@ export function parseManifest(text: string, path: string): CafeManifest {
   if (m.format !== MANIFEST_FORMAT) throw fileError(path, `format '${m.format}', expected '${MANIFEST_FORMAT}'`);
   if (m.kind !== 'cafe' && m.kind !== 'human-emotion') throw fileError(path, `unknown model kind '${m.kind}'`);
   if (JSON.stringify(m.classes) !== JSON.stringify(EXPRESSIONS)) throw fileError(path, `classes must be ${EXPRESSIONS.join(', ')}`);
+  if (m.tta !== undefined && !TTAS.includes(m.tta)) throw fileError(path, `tta '${m.tta}', expected one of ${TTAS.join(', ')}`);
   if (m.kind === 'cafe' && (!m.head || !m.encoder || !m.maskPreprocess || !m.featureDim)) throw fileError(path, 'a cafe model needs head, encoder, featureDim and maskPreprocess');
   return m;
 }

@@ -10,6 +10,7 @@ import type { EncoderFactory, RgbImage } from '../encoders/types.js';
 import type { Decoded } from './pixels.js';
 import { loadExpressionModel, type ExpressionModel, type ModelOptions } from './model.js';
 import type { Runtime } from '../runtime/types.js';
+import type { Tta } from '../export/manifest.js';
 
 export interface RecognizerOptions extends ModelOptions {
   /** Model folder (model.json + files): a path in Node (default: the shipped model, see MODEL_CARD.md), a URL in
@@ -30,6 +31,8 @@ export interface RecognizeOptions {
   /** Score these faces (boxes + BlazeFace keypoints in input pixels, e.g. carried from an earlier frame by the
    *  tracker) instead of detecting: video runs the detector every N frames only. [] = no face. */
   faces?: Array<{ box: FaceBox; landmarks: Point[] }>;
+  /** Test-time augmentation for this call; default the recognizer's (RecognizerOptions.tta, else the model's). */
+  tta?: Tta;
 }
 
 export interface FaceExpression {
@@ -93,7 +96,7 @@ export interface Recognizer<Input = unknown> {
   recognize(input: Input, opts?: RecognizeOptions): Promise<Recognition>;
   /** Several images, their faces scored in ONE model call (what a server's dynamic batching hands over); a bad
    *  image fails its own slot only. recognize() is this with one item. */
-  recognizeBatch(items: BatchItem<Input>[]): Promise<BatchRecognition>;
+  recognizeBatch(items: BatchItem<Input>[], opts?: { tta?: Tta }): Promise<BatchRecognition>;
   /**
    * recognize() over many inputs as a pipeline: the next inputs are decoded while the current ones are detected and
    * scored, and `batch` photos share one detector run and one model call. Yields one outcome per input, in input
@@ -102,7 +105,7 @@ export interface Recognizer<Input = unknown> {
    */
   recognizeMany(inputs: Iterable<Input>, opts?: RecognizeManyOptions): AsyncGenerator<RecognizeOutcome<Input>>;
   /** Scores already-aligned crops (no decode, no detection): for evaluations on aligned datasets. */
-  classifyCrops(crops: RgbImage[]): Promise<Float32Array[]>;
+  classifyCrops(crops: RgbImage[], opts?: { tta?: Tta }): Promise<Float32Array[]>;
   readonly model: ExpressionModel;
   dispose(): Promise<void>;
 }
@@ -138,10 +141,10 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
   type Located = { d: Decoded; found: DetectedFace[] | null; given: boolean; crops: RgbImage[] };
   const locate = (d: Decoded, found: DetectedFace[] | null, given = false): Located => ({ d, found, given, crops: found === null ? [d.image] : found.map((f) => alignFace(d.image, f, align).image) });
   // Crops of every photo through the model in one call, then each photo's faces back in input pixels.
-  const score = async (located: Located[]): Promise<{ recognitions: Recognition[]; inferenceMs: number; crops: number }> => {
+  const score = async (located: Located[], tta?: Tta): Promise<{ recognitions: Recognition[]; inferenceMs: number; crops: number }> => {
     const crops = located.flatMap((l) => l.crops);
     const t0 = performance.now();
-    const probs = crops.length ? await model.predict(crops) : [];
+    const probs = crops.length ? await model.predict(crops, { tta }) : [];
     const inferenceMs = crops.length ? performance.now() - t0 : 0;
     let k = 0;
     const recognitions = located.map(({ d, found, given }): Recognition => {
@@ -174,12 +177,12 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
     const found = item.detect === false ? null : item.faces ? givenFaces(d, item.faces) : await detector!.detect(d.image);
     return { located: locate(d, found, !!item.faces), decodeMs: t1 - t0, detectMs: performance.now() - t1 };
   };
-  const recognizeBatch = async (items: BatchItem<Input>[]): Promise<BatchRecognition> => {
+  const recognizeBatch = async (items: BatchItem<Input>[], bopts: { tta?: Tta } = {}): Promise<BatchRecognition> => {
     const prepared: Array<Awaited<ReturnType<typeof prepare>> | Error> = [];
     // Sequential: detection runs on this thread anyway, and one image at a time bounds the decoded pixels held.
     for (const item of items) prepared.push(await prepare(item).catch((err: Error) => err));
     const ok = prepared.filter((p): p is Awaited<ReturnType<typeof prepare>> => !(p instanceof Error));
-    const { recognitions, inferenceMs, crops } = await score(ok.map((p) => p.located));
+    const { recognitions, inferenceMs, crops } = await score(ok.map((p) => p.located), bopts.tta);
     let k = 0;
     const results = prepared.map((p): BatchOutcome => (p instanceof Error ? { ok: false, error: p } : { ok: true, recognition: recognitions[k++], decodeMs: p.decodeMs, detectMs: p.detectMs }));
     return { results, inferenceMs, crops };
@@ -188,7 +191,7 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
   /** Decoded photos -> recognitions: one detector batch, every crop of every photo in one model call. */
   const analyse = async (ds: Decoded[], opts: RecognizeOptions): Promise<Recognition[]> => {
     const found = opts.detect === false ? ds.map(() => null) : await detector!.detectBatch(ds.map((d) => d.image));
-    return (await score(ds.map((d, k) => locate(d, found[k])))).recognitions;
+    return (await score(ds.map((d, k) => locate(d, found[k])), opts.tta)).recognitions;
   };
 
   async function* recognizeMany(inputs: Iterable<Input>, opts: RecognizeManyOptions = {}): AsyncGenerator<RecognizeOutcome<Input>> {
@@ -244,10 +247,10 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
 
   return {
     model,
-    classifyCrops: (crops) => model.predict(crops),
+    classifyCrops: (crops, copts) => model.predict(crops, copts),
     recognizeBatch,
     async recognize(input, opts = {}) {
-      const [r] = (await recognizeBatch([{ input, detect: opts.detect, faces: opts.faces }])).results;
+      const [r] = (await recognizeBatch([{ input, detect: opts.detect, faces: opts.faces }], { tta: opts.tta })).results;
       if (!r.ok) throw r.error;
       return r.recognition;
     },

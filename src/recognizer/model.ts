@@ -2,11 +2,11 @@
 // frozen encoder (onnxruntime), or the stand-in (human's emotion net, used until a trained CAFE model ships). The
 // folder is a path in Node and a URL in the browser: everything is read through the Runtime.
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { CafeError, fileError } from '../errors.js';
+import { CafeError, fileError, invalidParameter } from '../errors.js';
 import { NUM_CLASSES } from '../labels.js';
-import { preprocessImage } from '../encoders/preprocess.js';
+import { flipImage, preprocessImage } from '../encoders/preprocess.js';
 import type { Encoder, EncoderFactory, RgbImage } from '../encoders/types.js';
-import { loadManifest, type CafeManifest } from '../export/manifest.js';
+import { loadManifest, TTAS, type CafeManifest, type Tta } from '../export/manifest.js';
 import { createHumanEmotion, type CropClassifier } from '../peers/human-emotion.js';
 import type { Runtime } from '../runtime/types.js';
 
@@ -14,8 +14,10 @@ export interface ExpressionModel {
   manifest: CafeManifest;
   /** Directory it was loaded from. */
   dir: string;
-  /** Probabilities (softmax, EXPRESSIONS order) per crop. */
-  predict(crops: RgbImage[]): Promise<Float32Array[]>;
+  /** Probabilities (softmax, EXPRESSIONS order) per crop; `tta` overrides the model's test-time augmentation. */
+  predict(crops: RgbImage[], opts?: { tta?: Tta }): Promise<Float32Array[]>;
+  /** The test-time augmentation predict() uses when not told (options, else model.json, else 'none'). */
+  readonly tta: Tta;
   dispose(): Promise<void>;
 }
 
@@ -53,6 +55,16 @@ export function toGray(img: RgbImage): RgbImage {
 export interface ModelOptions {
   /** onnxruntime intra-op threads; default: onnxruntime's choice (all cores). */
   threads?: number;
+  /** Test-time augmentation: 'flip' averages the logits of each crop and its mirror (twice the model time), 'none'
+   *  scores the crop alone. Default: the model's own (model.json "tta"), else 'none'. */
+  tta?: Tta;
+}
+
+/** Averages the logits of rows i and n + i (a crop and its mirror): [2n, K] -> [n, K]. */
+export function averageMirrored(logits: Float32Array, n: number, k = NUM_CLASSES): Float32Array {
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n * k; i++) out[i] = (logits[i] + logits[n * k + i]) / 2;
+  return out;
 }
 
 /** Loads a model folder (a path in Node, a URL in the browser); `encoders` creates the frozen encoder a CAFE head
@@ -60,9 +72,12 @@ export interface ModelOptions {
 export async function loadExpressionModel(dir: string, opts: ModelOptions, runtime: Runtime, encoders: EncoderFactory): Promise<ExpressionModel> {
   const { ort } = runtime;
   const manifest = await loadManifest(runtime, dir);
+  if (opts.tta !== undefined && !TTAS.includes(opts.tta)) throw invalidParameter('tta', TTAS.map((t) => `'${t}'`).join(' or '), opts.tta);
+  const tta: Tta = opts.tta ?? manifest.tta ?? 'none';
   if (manifest.kind === 'human-emotion') {
     const net: CropClassifier = await createHumanEmotion(runtime);
-    return { manifest, dir, predict: (crops) => net.predict(crops), dispose: async () => net.dispose() };
+    // The stand-in has no logits to average: its crops are scored alone whatever tta says.
+    return { manifest, dir, tta: 'none', predict: (crops) => net.predict(crops), dispose: async () => net.dispose() };
   }
   const headPath = runtime.join(dir, manifest.head!);
   const headBytes = await runtime.read(headPath);
@@ -86,10 +101,16 @@ export async function loadExpressionModel(dir: string, opts: ModelOptions, runti
   return {
     manifest,
     dir,
-    async predict(crops) {
-      const n = crops.length;
-      if (n === 0) return [];
+    tta,
+    async predict(crops, popts = {}) {
+      const mode = popts.tta ?? tta;
+      if (!TTAS.includes(mode)) throw invalidParameter('tta', TTAS.map((t) => `'${t}'`).join(' or '), mode);
+      const n0 = crops.length;
+      if (n0 === 0) return [];
       if (manifest.colour === 'gray') crops = crops.map(toGray);
+      // Mirrors after the crops: one encoder and one head call over [2n] rows.
+      if (mode === 'flip') crops = [...crops, ...crops.map(flipImage)];
+      const n = crops.length;
       const feeds: Record<string, Tensor> = {};
       if (encoder) feeds.features = new ort.Tensor('float32', await encoder.encode(crops), [n, encoder.dim]);
       if (needsImage) {
@@ -99,7 +120,7 @@ export async function loadExpressionModel(dir: string, opts: ModelOptions, runti
       }
       const out = await head.run(feeds);
       const logits = out.logits.data as Float32Array;
-      return softmaxRows(logits, n);
+      return softmaxRows(mode === 'flip' ? averageMirrored(logits, n0) : logits, n0);
     },
     async dispose() {
       await head.release();

@@ -9,7 +9,7 @@ import type { TrackedFace, TrackerOptions } from './types.js';
 
 /** What the stream needs of a recognizer (src/recognizer/core.ts's Recognizer satisfies it). */
 export interface FrameRecognizer<Input> {
-  recognize(input: Input, opts?: { faces?: Array<{ box: FaceBox; landmarks: Point[] }> }): Promise<{
+  recognize(input: Input, opts?: { faces?: Array<{ box: FaceBox; landmarks: Point[] }>; tta?: 'none' | 'flip' }): Promise<{
     width: number;
     height: number;
     faces: Array<{ box: FaceBox; landmarks: Point[]; scores: Record<Expression, number> }>;
@@ -20,6 +20,9 @@ export interface FaceStreamOptions extends TrackerOptions {
   /** Run the detector on every Nth frame (the first frame always); in between, each face found by the last
    *  detection is scored in its box carried forward by the tracker. Default 1 (detect on every frame). */
   detectEvery?: number;
+  /** Test-time augmentation per frame; default 'none': smoothing over frames already averages the noise that
+   *  mirroring would (and a live stream cannot spend twice the model time). */
+  tta?: 'none' | 'flip';
 }
 
 export interface FrameResult {
@@ -41,7 +44,7 @@ export interface FaceStream<Input> {
 }
 
 export function createFaceStream<Input>(recognizer: FrameRecognizer<Input>, options: FaceStreamOptions = {}): FaceStream<Input> {
-  const { detectEvery = 1, ...trackerOptions } = options;
+  const { detectEvery = 1, tta = 'none', ...trackerOptions } = options;
   if (!Number.isInteger(detectEvery) || detectEvery < 1) throw invalidParameter('detectEvery', 'an integer >= 1', detectEvery);
   const tracker = new FaceTracker(trackerOptions);
   let n = 0;
@@ -53,13 +56,13 @@ export function createFaceStream<Input>(recognizer: FrameRecognizer<Input>, opti
     async process(input, timeMs) {
       const frame = n++;
       if (frame % detectEvery === 0) {
-        const r = await recognizer.recognize(input);
+        const r = await recognizer.recognize(input, { tta });
         return { frame, time: timeMs, detected: true, faces: tracker.update(timeMs, r.faces.map((f) => ({ box: f.box, landmarks: f.landmarks, scores: f.scores }))) };
       }
       const carried = tracker.carry(timeMs);
       // Nothing was found at the last detection: nothing to score until the next one.
       if (carried.length === 0) return { frame, time: timeMs, detected: false, faces: [] };
-      const r = await recognizer.recognize(input, { faces: carried });
+      const r = await recognizer.recognize(input, { faces: carried, tta });
       return { frame, time: timeMs, detected: false, faces: tracker.update(timeMs, r.faces.map((f, i) => ({ box: f.box, landmarks: f.landmarks, scores: f.scores, trackId: carried[i].trackId }))) };
     },
   };

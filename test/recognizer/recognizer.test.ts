@@ -2,7 +2,7 @@
 // model folder made by `cafe export` from a tiny run (probe kind: no libtorch needed to write its weights).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRecognizer } from '../../src/recognizer/recognizer.js';
@@ -10,6 +10,7 @@ import { exportRun } from '../../src/export/export-run.js';
 import { EXPRESSIONS } from '../../src/labels.js';
 import { CafeError } from '../../src/errors.js';
 import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
+import { flipImage } from '../../src/encoders/preprocess.js';
 
 const FACE = join(datasetsRoot(), 'photos', 'faceapi-examples', 'happy.jpg');
 const SKIP = existsSync(FACE) ? false : datasetsHint();
@@ -72,6 +73,58 @@ test('model folders: a missing or foreign folder is a clear error; an exported r
     } finally {
       await fer.dispose();
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('test-time augmentation: flip averages the logits of each crop and its mirror; model.json sets the default, calls override it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cafe-tta-'));
+  try {
+    const run = join(dir, 'run');
+    mkdirSync(run);
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ data: { train: 'ferplus:/x:train', imageSize: 48 }, encoder: { name: 'faceres' }, model: { kind: 'probe' } }));
+    // Random head: every class reads the features differently, so a crop and its mirror get different logits.
+    let s = 7;
+    const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 0.05;
+    const w = Float32Array.from({ length: 7 * 1024 }, rnd);
+    writeSafetensors(join(run, 'best.safetensors'), { 'fc.weight': { shape: [7, 1024], data: w }, 'fc.bias': { shape: [7], data: new Float32Array(7) } });
+    const out = join(dir, 'model');
+    const r = await exportRun(run, out, { tta: 'flip' });
+    assert.equal(r.manifest.tta, 'flip');
+    // An asymmetric crop: a bright left half.
+    const crop = { width: 64, height: 64, channels: 3 as const, data: new Uint8Array(64 * 64 * 3) };
+    for (let y = 0; y < 64; y++) for (let x = 0; x < 32; x++) crop.data.fill(220, (y * 64 + x) * 3, (y * 64 + x) * 3 + 3);
+    const mirror = flipImage(crop);
+    const fer = await createRecognizer({ model: out, threads: 1 });
+    try {
+      assert.equal(fer.model.tta, 'flip');
+      const [a] = await fer.classifyCrops([crop], { tta: 'none' });
+      const [b] = await fer.classifyCrops([mirror], { tta: 'none' });
+      const [f] = await fer.classifyCrops([crop]);
+      assert.notDeepEqual(Array.from(a), Array.from(b));
+      // softmax(mean logits) = softmax(mean log-probabilities): the per-row log-sum-exp is a constant shift.
+      const z = Array.from(a, (p, i) => (Math.log(p) + Math.log(b[i])) / 2);
+      const m = Math.max(...z);
+      const e = z.map((v) => Math.exp(v - m));
+      const sum = e.reduce((x, y) => x + y, 0);
+      e.forEach((v, i) => assert.ok(Math.abs(v / sum - f[i]) < 1e-5, `class ${i}: ${v / sum} vs ${f[i]}`));
+      // recognize() takes the same override; the default follows model.json.
+      const viaRecognize = await fer.recognize(crop, { detect: false, tta: 'none' });
+      assert.ok(Math.abs(viaRecognize.faces[0].scores.neutral - a[0]) < 1e-6);
+    } finally {
+      await fer.dispose();
+    }
+    const plain = await createRecognizer({ model: out, tta: 'none', threads: 1 });
+    try {
+      assert.equal(plain.model.tta, 'none');
+    } finally {
+      await plain.dispose();
+    }
+    await assert.rejects(createRecognizer({ model: out, tta: 'both' as never }), /tta/);
+    const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    writeFileSync(join(out, 'model.json'), JSON.stringify({ ...manifest, tta: 'sideways' }));
+    await assert.rejects(createRecognizer({ model: out }), (e: Error) => /model\.json/.test(e.message) && /tta 'sideways'/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

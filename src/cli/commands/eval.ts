@@ -15,6 +15,7 @@ with the model's 7-way argmax: predicting the absent class counts as an error.
 Options:
   --run DIR        run folder written by cafe train
   --model DIR      model folder written by cafe export (model.json); 'default' = the shipped model
+  --tta none|flip  with --model: test-time augmentation (default: the model's own, model.json "tta")
   --detect         with --model: detect + align faces in each image instead of using the dataset's crops; an image
                    without a found face counts as an error (end-to-end number)
   --limit N        with --model: an evenly spaced subset of about N labelled items per target (quick checks)
@@ -32,13 +33,15 @@ function gitCommit(): string {
   }
 }
 
-async function evalModel(argv: string[], model: string, targets: string[], o: { detect: boolean; limit?: string; out?: string; json: boolean }): Promise<number> {
+async function evalModel(argv: string[], model: string, targets: string[], o: { detect: boolean; limit?: string; out?: string; json: boolean; tta?: string }): Promise<number> {
   const limit = o.limit === undefined ? 0 : Number(o.limit);
   if (!Number.isInteger(limit) || limit < 0) throw invalidParameter('--limit', 'a whole number >= 0', o.limit);
   const { evaluateModel } = await import('../../eval/model-eval.js');
   const { reportMarkdown, writeConfusionPng } = await import('../../eval/report.js');
   const { writeAtomic } = await import('../../util/atomic.js');
-  const res = await evaluateModel(model === 'default' ? undefined : model, targets, { detect: o.detect, limit });
+  const { TTAS } = await import('../../export/manifest.js');
+  if (o.tta !== undefined && !TTAS.includes(o.tta as never)) throw invalidParameter('--tta', TTAS.join(' or '), o.tta);
+  const res = await evaluateModel(model === 'default' ? undefined : model, targets, { detect: o.detect, limit, tta: o.tta as never });
   const prefix = o.out ?? join('eval', res.model.name + (o.detect ? '-detect' : ''));
   const commit = gitCommit();
   const mean = (k: 'accuracy' | 'balancedAccuracy' | 'macroF1') => res.reports.reduce((a, r) => a + r.scores[k], 0) / res.reports.length;
@@ -83,6 +86,7 @@ export const evalCommand: Command = {
         model: { type: 'string' },
         detect: { type: 'boolean', default: false },
         limit: { type: 'string' },
+        tta: { type: 'string' },
         target: { type: 'string', multiple: true },
         weights: { type: 'string', default: 'best' },
         out: { type: 'string' },
@@ -94,7 +98,7 @@ export const evalCommand: Command = {
       console.error(usage);
       return 2;
     }
-    if (values.model) return evalModel(argv, values.model, values.target, { detect: values.detect!, limit: values.limit, out: values.out, json: values.json! });
+    if (values.model) return evalModel(argv, values.model, values.target, { detect: values.detect!, limit: values.limit, out: values.out, json: values.json!, tta: values.tta });
     if (values.detect || values.limit) {
       console.error('cafe eval: --detect and --limit go with --model (a run is scored on its cached crops)');
       return 2;

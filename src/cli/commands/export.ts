@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
 import { exportRun } from '../../export/export-run.js';
+import { TTAS, type Tta } from '../../export/manifest.js';
 
 const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--with-encoder] [--name NAME] [--weights FILE]
 
@@ -12,6 +13,7 @@ and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): m
   --fp16, --fp32  weight storage (default: fp16 when the fp32 file would pass 20 MB; compute is always fp32)
   --with-encoder  also write the encoder as encoder.onnx (faceres, +13 MB): a self-contained folder, e.g. for onnxruntime-web
   --name NAME     model name recorded in model.json
+  --tta none|flip test-time augmentation the model uses by default (flip: each face averaged with its mirror)
   --weights FILE  weights file inside the run (default best.safetensors, else final.safetensors)`;
 
 function value(argv: string[], flag: string): string | undefined {
@@ -20,6 +22,12 @@ function value(argv: string[], flag: string): string | undefined {
   const v = argv[i + 1];
   if (v === undefined || v.startsWith('--')) throw invalidParameter(flag, 'a value', v);
   return v;
+}
+
+function ttaFlag(argv: string[]): Tta | undefined {
+  const v = value(argv, '--tta');
+  if (v !== undefined && !TTAS.includes(v as Tta)) throw invalidParameter('--tta', TTAS.join(' or '), v);
+  return v as Tta | undefined;
 }
 
 function precision(argv: string[]): boolean | undefined {
@@ -39,7 +47,7 @@ export const exportCommand: Command = {
       console.error(USAGE);
       return 2;
     }
-    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder') });
+    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv) });
     const p = Object.entries(r.manifest.parity ?? {}).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
     console.log(`wrote ${r.outDir}/head.onnx (${(r.bytes / 1e6).toFixed(1)} MB, ${r.manifest.precision}) and model.json${p ? `; max |logit diff| ${p}` : ''}`);
     return 0;

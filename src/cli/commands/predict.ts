@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { TTAS, type Tta } from '../../export/manifest.js';
 import type { Command } from '../command.js';
 import { EXPRESSIONS } from '../../labels.js';
 import { Progress } from '../../util/progress.js';
@@ -32,6 +33,8 @@ Options:
   --max-side N       downscale photos larger than this before detection (default ${DEFAULT_MAX_SIDE})
   --batch N          photos per detector run and model call (default ${PIPELINE_BATCH}); the next photos are decoded
                      while the current ones are scored, and output keeps the input order either way
+  --tta none|flip    test-time augmentation: flip averages each face with its mirror image (twice the model
+                     time); default: the model's own (model.json "tta")
   --threads N        onnxruntime threads per model (default ${pipelineThreads()}: half the cores; the rest decode)
   --quiet            no progress bar`;
 
@@ -58,6 +61,7 @@ export const predict: Command = {
         'max-side': { type: 'string' },
         batch: { type: 'string' },
         threads: { type: 'string' },
+        tta: { type: 'string' },
         quiet: { type: 'boolean', default: false },
       },
     });
@@ -73,8 +77,10 @@ export const predict: Command = {
     const threads = num(values.threads) ?? pipelineThreads();
     if (!Number.isInteger(batch) || batch < 1) throw invalidParameter('--batch', 'a positive integer', values.batch);
     if (!Number.isInteger(threads) || threads < 1) throw invalidParameter('--threads', 'a positive integer', values.threads);
+    if (values.tta !== undefined && !TTAS.includes(values.tta as Tta)) throw invalidParameter('--tta', TTAS.join(' or '), values.tta);
     const fer = await createRecognizer({
       model: values.model,
+      tta: values.tta as Tta | undefined,
       detector: { minScore: num(values['min-score']), minSize: num(values['min-size']) } as never,
       maxSide: num(values['max-side']),
       threads,

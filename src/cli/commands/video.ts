@@ -2,6 +2,7 @@ import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { TTAS, type Tta } from '../../export/manifest.js';
 import type { Command } from '../command.js';
 import { CafeError, invalidParameter } from '../../errors.js';
 import { EXPRESSIONS } from '../../labels.js';
@@ -38,6 +39,7 @@ Options:
   --summary FILE     write the per-track summary as JSON
   --plot FILE.svg    timeline of the smoothed scores: one panel per face, one labelled line per expression
   --annotate OUT.mp4 the video with boxes, track ids and smoothed labels (dashed box: carried, not detected)
+  --tta none|flip    test-time augmentation per frame (default none: the smoothing over frames averages already)
   --detect-every N   run the face detector every Nth sampled frame; in between each face is scored in its box
                      carried by the tracker (default ${DEFAULT_DETECT_EVERY}; 1 = detect on every frame)
   --half-life MS     smoothing half-life in ms (default ${DEFAULT_TRACKER_OPTIONS.halfLifeMs}; 0 = none)
@@ -113,6 +115,7 @@ export const video: Command = {
         plot: { type: 'string' },
         annotate: { type: 'string' },
         'detect-every': { type: 'string', default: String(DEFAULT_DETECT_EVERY) },
+        tta: { type: 'string', default: 'none' },
         'half-life': { type: 'string' },
         'lost-after': { type: 'string' },
         'max-seconds': { type: 'string' },
@@ -155,6 +158,7 @@ export const video: Command = {
       console.error(`cafe video: ${err.message}`);
       return 1;
     }
+    if (values.tta !== undefined && !TTAS.includes(values.tta as Tta)) throw invalidParameter('--tta', TTAS.join(' or '), values.tta);
     const fer = await createRecognizer({
       model: values.model,
       detector: { minScore: num('min-score', values['min-score'], (x) => x >= 0 && x <= 1, 'a number in [0, 1]'), minSize: num('min-size', values['min-size'], (x) => x >= 0, 'pixels >= 0') } as never,
@@ -170,7 +174,7 @@ export const video: Command = {
     let lastStatus = performance.now();
     try {
       const r = await processVideo(fer, source, {
-        info, fps, detectEvery, halfLifeMs, lostAfterMs, maxSeconds, maxSide, annotate: values.annotate,
+        info, fps, detectEvery, tta: values.tta as Tta, halfLifeMs, lostAfterMs, maxSeconds, maxSide, annotate: values.annotate,
         onStart(info, rate, expected) {
           if (!values.quiet) {
             console.error(`${source}: ${info.width}x${info.height}${info.rotation ? ` (rotated ${info.rotation}°)` : ''}, ${info.codec}, ${info.fps.toFixed(2)} fps${info.variableFrameRate ? ' (variable)' : ''}, ${info.duration === null ? 'live' : `${info.duration.toFixed(2)} s`}; sampling ${rate.toFixed(2)} fps`);
