@@ -4,7 +4,7 @@
 # `cafe probe` (full batch, standardised features, weight decay chosen on FER+ valid only) and saved as a run folder
 # (--save-run), then scored by `cafe eval --run` like every other row. The levers: the frozen encoder (faceres,
 # facemesh geometry, both), the training sources (FER+ train, + SFEW Train minus the images whose full frames are the
-# photos/sfew-frames target), the sources' shares, class balance.
+# photos/sfew-frames target), the sources' shares, class balance, augmented views of the training images.
 set -euo pipefail
 CAFE="nice -n 5 node --import tsx bench/cafe-cli.ts"
 D=${CAFE_DATASETS:-../shared/datasets}
@@ -35,4 +35,12 @@ row lever-fused-2src-shares-balanced --encoder faceres+facemesh $FER $SFEW --sou
 row lever-fused-balanced --encoder faceres+facemesh $FER --balanced
 row lever-fused-la0.5 --encoder faceres+facemesh $FER --logit-adjust 0.5
 row lever-fused-la1 --encoder faceres+facemesh $FER --logit-adjust 1
+# Augmented encoder views (#11 lever 3): 2 views per FER+ train image (src/features/augment.ts), cached per encoder.
+for e in faceres facemesh; do
+  $CAFE features extract --encoder $e --aug-views 2 --data ferplus:$D/ferplus:train
+done
+# (weight decay 1e-2 also won the 1e-3 / 1e-2 / 1e-1 choice for the augmented head.)
+row lever-fused-aug2 --encoder faceres+facemesh $FER --aug-views 2
+row lever-fused-aug2-la0.25 --encoder faceres+facemesh $FER --aug-views 2 --logit-adjust 0.25
+row lever-fused-aug2-la0.5 --encoder faceres+facemesh $FER --aug-views 2 --logit-adjust 0.5
 node --import tsx bench/cafe-table.ts
