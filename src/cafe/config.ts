@@ -56,6 +56,15 @@ export interface TrainConfig {
     erase: number;
     /** Gaussian-noise probability; mask CNN only, like erasing. */
     noise: number;
+    /**
+     * Augmented views per training image (features/augment.ts: framing jitter, blur, low resolution, light), cached
+     * like the flip (`cafe features extract --aug-views K`); 0 = none (the paper's recipe). A step draws view k of an
+     * item with probability data.augP: the mask CNN sees that view's pixels and F is that view's cached feature, as
+     * the official code's re-encoded augmented images would give.
+     */
+    augViews: number;
+    /** Probability that a training image is replaced by one of its augmented views (when data.augViews > 0). */
+    augP: number;
   };
   encoder: {
     /** Frozen encoder whose cached features are F ('faceres' default: CLIP is not obtainable offline). */
@@ -122,6 +131,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
     flip: 0.5,
     erase: 0.5,
     noise: 0.5,
+    augViews: 0,
+    augP: 0.5,
   },
   encoder: { name: 'faceres', cacheDir: undefined, allowPartial: false }, // cacheDir undefined: defaultCacheDir() (listed so it can be overridden)
   model: { kind: 'cafe', backbone: 'resnet18', dimMatch: 'pool', finalRelu: true, maskActivation: 'sigmoid' },
@@ -190,6 +201,9 @@ export function resolveConfig(partial: Json = {}, overrides: string[] = []): Tra
   for (const [k, v] of Object.entries({ 'optim.epochs': c.optim.epochs, 'optim.batchSize': c.optim.batchSize, 'data.imageSize': c.data.imageSize })) {
     if (!Number.isInteger(v) || v < 1) throw invalidParameter(k, 'a positive integer', v);
   }
+  if (!Number.isInteger(c.data.augViews) || c.data.augViews < 0) throw invalidParameter('data.augViews', 'an integer >= 0', c.data.augViews);
+  if (!(c.data.augP >= 0 && c.data.augP <= 1)) throw invalidParameter('data.augP', 'a probability in [0, 1]', c.data.augP);
+  if (c.data.augViews > 0 && c.encoder.allowPartial) throw invalidParameter('encoder.allowPartial', 'false with data.augViews > 0 (augmented views are read whole)', true);
   if (c.data.sourceWeights.some((w) => typeof w !== 'number' || !(w >= 0))) throw invalidParameter('data.sourceWeights', 'non-negative numbers', JSON.stringify(c.data.sourceWeights));
   if (c.data.exclude.some((f) => typeof f !== 'string')) throw invalidParameter('data.exclude', 'folder paths', JSON.stringify(c.data.exclude));
   const nTrain = typeof c.data.train === 'string' ? 1 : c.data.train.length;

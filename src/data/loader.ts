@@ -5,7 +5,7 @@
 import { EXPRESSIONS, expressionIndex, NUM_CLASSES } from '../labels.js';
 import { invalidParameter } from '../errors.js';
 import { openImageCache, type CacheOptions, type ImageCache } from './cache.js';
-import type { ImageOptions } from './image.js';
+import type { ImageOptions, RgbImage } from './image.js';
 import { hashString, Rng } from '../util/rng.js';
 import { augmentInto, checkNormalization, DEFAULT_AUGMENT, writeNormalizedCHW, type AugmentOptions, type Normalization } from './transforms.js';
 import type { Dataset, DatasetItem } from './types.js';
@@ -20,6 +20,20 @@ export interface Batch {
   ids: string[];
   /** Batch size (the last batch may be smaller unless dropLast). */
   size: number;
+  /** [B] which image each row is, with LoaderOptions.views: -1 = the item's own image, k = its view k. */
+  view?: Int16Array;
+}
+
+/**
+ * Alternative views of the items (the encoder's augmented views, features/augment.ts): with probability `p` an item's
+ * image is replaced by `apply(image, id, k)`, k drawn uniformly from 0..count-1, before the loader's own augmentation;
+ * Batch.view says which, so the caller can pick the matching cached feature. Injected, so the data layer does not
+ * depend on the feature code.
+ */
+export interface ViewOptions {
+  count: number;
+  p: number;
+  apply(img: RgbImage, id: string, k: number): RgbImage;
 }
 
 export interface LoaderOptions {
@@ -47,6 +61,8 @@ export interface LoaderOptions {
    * Default: every item once per epoch.
    */
   weights?: Float64Array;
+  /** Alternative views per item (training only; needs augment). Default none. */
+  views?: ViewOptions;
 }
 
 export class DataLoader {
@@ -55,7 +71,7 @@ export class DataLoader {
   /** Items that have a cached image (failed decodes and all-black images are left out). */
   readonly items: DatasetItem[];
   private readonly rows: Int32Array;
-  private readonly opts: Required<Omit<LoaderOptions, 'image' | 'cache' | 'augment' | 'weights'>> & { augment: AugmentOptions | null };
+  private readonly opts: Required<Omit<LoaderOptions, 'image' | 'cache' | 'augment' | 'weights' | 'views'>> & { augment: AugmentOptions | null; views?: ViewOptions };
   private readonly hasSoft: boolean;
   /** Cumulative sampling weights over this.items (weighted sampling), or undefined. */
   private readonly cumulative?: Float64Array;
@@ -84,7 +100,14 @@ export class DataLoader {
       dropLast: opts.dropLast ?? false,
       prefetch: opts.prefetch ?? 4,
       augment,
+      ...(opts.views ? { views: opts.views } : {}),
     };
+    const v = opts.views;
+    if (v) {
+      if (!augment) throw invalidParameter('views', 'training augmentation on (augment)', 'augment off');
+      if (!Number.isInteger(v.count) || v.count < 1) throw invalidParameter('views.count', 'an integer >= 1', v.count);
+      if (!(v.p >= 0 && v.p <= 1)) throw invalidParameter('views.p', 'a probability in [0, 1]', v.p);
+    }
     if (!Number.isInteger(this.opts.batchSize) || this.opts.batchSize < 1) throw invalidParameter('batchSize', 'a positive integer', opts.batchSize);
     if (!Number.isInteger(this.opts.prefetch) || this.opts.prefetch < 1) throw invalidParameter('prefetch', 'a positive integer', opts.prefetch);
   }
@@ -142,6 +165,8 @@ export class DataLoader {
     const soft = this.hasSoft ? new Float32Array(count * NUM_CLASSES) : undefined;
     const ids: string[] = [];
     const aug = this.opts.augment;
+    const views = this.opts.views;
+    const view = views ? new Int16Array(count).fill(-1) : undefined;
     for (let b = 0; b < count; b++) {
       const item = this.items[order[start + b]];
       ids.push(item.id);
@@ -150,15 +175,24 @@ export class DataLoader {
         if (item.soft) soft.set(item.soft, b * NUM_CLASSES);
         else if (item.label) soft[b * NUM_CLASSES + labels[b]] = 1;
       }
-      const img = { width: s, height: s, data: pixels.subarray(b * plane, (b + 1) * plane) };
+      let img: RgbImage = { width: s, height: s, data: pixels.subarray(b * plane, (b + 1) * plane) };
       if (aug) {
         // With weighted sampling an item can come twice in an epoch: its slot joins the seed so the copies differ.
         const slot = this.cumulative ? Math.imul(start + b + 1, 0x27d4eb2f) : 0;
         const rng = new Rng((hashString(item.id) ^ Math.imul(this.opts.seed + 1, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b) ^ slot) >>> 0);
+        if (views && view) {
+          // Drawn only when views are on, so runs without them keep their random stream.
+          const useView = rng.next() < views.p;
+          const k = Math.min(views.count - 1, Math.floor(rng.next() * views.count));
+          if (useView) {
+            img = views.apply(img, item.id, k);
+            view[b] = k;
+          }
+        }
         augmentInto(img, aug, this.opts.normalization, rng, images, b * plane);
       } else writeNormalizedCHW(img, this.opts.normalization, images, b * plane);
     }
-    return { images, labels, ...(soft ? { soft } : {}), ids, size: count };
+    return { images, labels, ...(soft ? { soft } : {}), ids, size: count, ...(view ? { view } : {}) };
   }
 
   /** One epoch of batches, prepared `prefetch` batches ahead. */

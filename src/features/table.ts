@@ -1,7 +1,8 @@
 // Cached frozen-encoder features, looked up by item id for the trainer and the evaluator. The encoder is frozen, so
 // F (and the F of the mirrored image) is computed once by getFeatures (extract.ts) and read here; nothing is
 // re-encoded per step. Deviation from the official code (which re-encodes the augmented image every step): random
-// erasing and noise reach the mask CNN only; the flip reaches both, because the mirrored image's feature is cached too.
+// erasing and noise reach the mask CNN only; the flip and the augmented views (augment.ts, data.augViews) reach both,
+// because their features are cached too.
 import { resolve } from 'node:path';
 import { createEncoder } from '../encoders/registry.js';
 import { preprocessHash } from '../encoders/preprocess-node.js';
@@ -12,6 +13,7 @@ import { datasetRoot, getFeatures } from './extract.js';
 import { defaultCacheDir, entryDir, EntryStore, itemSignature } from './store.js';
 import { formatSpec, parseSpec } from '../data/spec.js';
 import type { Dataset } from '../data/types.js';
+import { invalidParameter } from '../errors.js';
 
 export interface FeatureTable {
   dim: number;
@@ -50,9 +52,10 @@ export async function disposeEncoders(): Promise<void> {
  * Features of `dataset` under `encoderName`. With allowPartial, reads only what the cache holds (items without
  * features are left out, so the caller trains on the rest); otherwise computes what is missing (slow: minutes).
  */
-export async function loadFeatureTable(encoderName: string, dataset: Dataset, opts: { flip: boolean; cacheDir?: string; allowPartial?: boolean; progress?: boolean }): Promise<FeatureTable> {
+export async function loadFeatureTable(encoderName: string, dataset: Dataset, opts: { flip: boolean; augViews?: number; cacheDir?: string; allowPartial?: boolean; progress?: boolean }): Promise<FeatureTable> {
   const encoder = await encoderFor(encoderName);
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  if (opts.allowPartial && opts.augViews) throw invalidParameter('encoder.allowPartial', 'false when data.augViews > 0 (augmented views are read whole)', true);
   if (opts.allowPartial && isConcatEncoder(encoder)) {
     // Each part's cached rows; the items every part has, columns joined.
     const parts: FeatureTable[] = [];
@@ -76,17 +79,19 @@ export async function loadFeatureTable(encoderName: string, dataset: Dataset, op
       ...(flip ? { flipped: flip.gather(ids.map((id) => flip.rows.get(id)!)) } : {}),
     };
   }
-  return tableOf(await getFeatures(encoder, dataset, { flip: opts.flip, cacheDir, progress: opts.progress ?? true }));
+  return tableOf(await getFeatures(encoder, dataset, { flip: opts.flip, augViews: opts.augViews ?? 0, cacheDir, progress: opts.progress ?? true }));
 }
 
-/** Gathers rows [B, D] for a batch; `flipped[b]` picks the mirrored image's feature. */
-export function gatherFeatures(t: FeatureTable, ids: string[], flipped?: Uint8Array): Float32Array {
+/** Gathers rows [B, D] for a batch; `view[b]` = k >= 0 picks augmented view k, else `flipped[b]` the mirrored image's feature. */
+export function gatherFeatures(t: FeatureTable, ids: string[], flipped?: Uint8Array, view?: Int16Array): Float32Array {
   const D = t.dim;
   const out = new Float32Array(ids.length * D);
   ids.forEach((id, b) => {
     const r = t.row.get(id);
     if (r === undefined) throw new Error(`no cached feature for '${id}'`);
-    const src = flipped?.[b] ? t.flipped! : t.features;
+    const k = view?.[b] ?? -1;
+    if (k >= 0 && !t.augmented?.[k]) throw new Error(`no cached augmented view ${k} for '${id}' (the table has ${t.augmented?.length ?? 0})`);
+    const src = k >= 0 ? t.augmented![k] : flipped?.[b] ? t.flipped! : t.features;
     out.set(src.subarray(r * D, (r + 1) * D), b * D);
   });
   return out;

@@ -114,19 +114,22 @@ export function mergeTables(tables: FeatureTable[]): FeatureTable {
   const dim = tables[0].dim;
   if (tables.some((t) => t.dim !== dim)) throw invalidParameter('feature tables', `one dim (${dim})`, tables.map((t) => t.dim).join(', '));
   const flip = tables.every((t) => t.flipped);
+  const K = Math.min(...tables.map((t) => t.augmented?.length ?? 0)); // augmented views every table has
   const total = tables.reduce((a, t) => a + t.row.size, 0);
   const features = new Float32Array(total * dim); // [N, D]
   const flipped = flip ? new Float32Array(total * dim) : undefined; // [N, D]
+  const augmented = Array.from({ length: K }, () => new Float32Array(total * dim)); // K x [N, D]
   const row = new Map<string, number>();
   let r = 0;
   tables.forEach((t, k) => {
     for (const [id, i] of t.row) {
       features.set(t.features.subarray(i * dim, (i + 1) * dim), r * dim);
       if (flipped) flipped.set(t.flipped!.subarray(i * dim, (i + 1) * dim), r * dim);
+      augmented.forEach((a, v) => a.set(t.augmented![v].subarray(i * dim, (i + 1) * dim), r * dim));
       row.set(mergedId(k, id, tables.length), r++);
     }
   });
-  return { dim, row, features, ...(flipped ? { flipped } : {}) };
+  return { dim, row, features, ...(flipped ? { flipped } : {}), ...(K ? { augmented } : {}) };
 }
 
 /**

@@ -25,9 +25,11 @@ import { EXPRESSIONS, NUM_CLASSES } from '../labels.js';
 import { absoluteSpec, gatherFeatures, loadFeatureTable, type FeatureTable } from '../features/table.js';
 import { predict } from '../eval/predict.js';
 import { argmaxRows, score } from '../eval/metrics.js';
-import { fileError } from '../errors.js';
+import { fileError, invalidParameter } from '../errors.js';
 import { writeAtomic } from '../util/atomic.js';
-import { excludedStems, excludeItems, mergeSources, mergeTables, sourceSampleWeights, sourceSubset, trainSpecs } from './sources.js';
+import { excludedStems, excludeItems, mergeSources, mergeTables, sourceSampleWeights, sourceSubset, splitMergedId, trainSpecs } from './sources.js';
+import { augmentFace } from '../features/augment.js';
+import type { RgbImage } from '../data/image.js';
 
 export interface EpochMetrics {
   epoch: number;
@@ -146,7 +148,7 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   let validF: FeatureTable | undefined;
   if (needsF) {
     // One feature cache entry per source: its rows are keyed by the source's own item ids.
-    const featuresOf = (ds: Dataset) => loadFeatureTable(cfg.encoder.name, ds, { flip: cfg.data.flip > 0, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show });
+    const featuresOf = (ds: Dataset) => loadFeatureTable(cfg.encoder.name, ds, { flip: cfg.data.flip > 0, augViews: cfg.data.augViews, cacheDir: cfg.encoder.cacheDir, allowPartial: cfg.encoder.allowPartial, progress: show });
     const tables: FeatureTable[] = opts.features?.train ? [opts.features.train].flat() : [];
     for (let k = tables.length; k < merged.sources.length; k++) tables.push(await featuresOf(sourceSubset(merged, drawnTrain.items, k)));
     trainF = mergeTables(tables);
@@ -166,7 +168,10 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   const image = { size: cfg.data.imageSize, margin: cfg.data.margin };
   const cache = opts.imageCacheDir ? { dir: opts.imageCacheDir } : undefined;
   const augment = { flip: 0, resizedCrop: 0, erase: cfg.data.erase, noise: cfg.data.noise };
-  const trainLoader = await DataLoader.create(trainSet, { normalization: IMAGENET, image, batchSize: cfg.optim.batchSize, seed: cfg.seed, dropLast: true, augment, ...(cache ? { cache } : {}), ...(weights ? { weights } : {}) });
+  // Augmented views: the loader swaps in view k's pixels (the same deterministic view the encoder saw) and says which.
+  if (cfg.data.augViews > 0 && trainF && (trainF.augmented?.length ?? 0) < cfg.data.augViews) throw invalidParameter('data.augViews', `at most the ${trainF.augmented?.length ?? 0} augmented views the feature tables hold`, cfg.data.augViews);
+  const views = cfg.data.augViews > 0 ? { count: cfg.data.augViews, p: cfg.data.augP, apply: (img: RgbImage, id: string, k: number) => augmentFace({ ...img, channels: 3 }, splitMergedId(id, merged.sources.length).id, k) } : undefined;
+  const trainLoader = await DataLoader.create(trainSet, { normalization: IMAGENET, image, batchSize: cfg.optim.batchSize, seed: cfg.seed, dropLast: true, augment, ...(cache ? { cache } : {}), ...(weights ? { weights } : {}), ...(views ? { views } : {}) });
   const validLoader = await DataLoader.create(validSet, { normalization: IMAGENET, image, batchSize: 128, shuffle: false, ...(cache ? { cache } : {}) });
 
   // Model, optimiser, schedule.
@@ -215,9 +220,9 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
       const rng = new Rng((Math.imul(cfg.seed + 1, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b) ^ Math.imul(step + 1, 0xc2b2ae35) ^ hashString(cfg.name)) >>> 0);
       const B = batch.size;
       const flipped = new Uint8Array(B);
-      for (let b = 0; b < B; b++) flipped[b] = rng.next() < cfg.data.flip ? 1 : 0;
+      for (let b = 0; b < B; b++) flipped[b] = rng.next() < cfg.data.flip && !(batch.view && batch.view[b] >= 0) ? 1 : 0; // a view has its own mirror draw
       if (model.usesImage) flipBatch(batch, S, flipped);
-      const feats = trainF ? gatherFeatures(trainF, batch.ids, flipped) : undefined; // [B, D]
+      const feats = trainF ? gatherFeatures(trainF, batch.ids, flipped, batch.view) : undefined; // [B, D]
       const keep = layout && cfg.loss.lambda > 0 ? channelDropMask(layout, cfg.loss.dropPerGroup, rng) : undefined;
       const r = torch.tidy(() => {
         optimizer.zeroGrad();

@@ -102,6 +102,50 @@ test('loader: batches, labels, drop-last, seeded shuffle and augmentation, prefe
   }
 });
 
+test('loader: alternative views swap in view k of an item with probability p and say which (Batch.view)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const root = await fixture(dir);
+    const ds = await openDataset(`folder:${root}`);
+    const still = { flip: 0, resizedCrop: 0, erase: 0, noise: 0 }; // only the view changes pixels
+    const base = { normalization: norm, image: { size: 16 }, batchSize: 7, shuffle: false, cache: { dir: join(dir, 'cache'), progress: false }, augment: still };
+    // View k of an item: its pixels inverted and shifted by k, a stand-in the test can recompute.
+    const apply = (img: { width: number; height: number; data: Uint8Array }, id: string, k: number) => ({ ...img, data: img.data.map((v) => (255 - v + k) & 255) });
+    const seen = new Map<string, number>();
+    const plain = await DataLoader.create(ds, base);
+    const ref = new Map<string, Float32Array>();
+    for await (const b of plain.epoch(0)) b.ids.forEach((id, i) => ref.set(id, b.images.slice(i * 768, (i + 1) * 768)));
+    await plain.close();
+    for (const p of [0, 1]) {
+      const l = await DataLoader.create(ds, { ...base, views: { count: 2, p, apply } });
+      for await (const b of l.epoch(0)) {
+        assert.ok(b.view && b.view.length === b.size);
+        b.ids.forEach((id, i) => {
+          const k = b.view![i];
+          const got = b.images.slice(i * 768, (i + 1) * 768);
+          if (p === 0) {
+            assert.equal(k, -1);
+            assert.deepEqual(got, ref.get(id));
+          } else {
+            assert.ok(k === 0 || k === 1, `view ${k}`);
+            seen.set(id, k);
+            // Normalised (x / 255 - 0.5) / 0.5: view k's value is recomputable from the plain image's.
+            const want = ref.get(id)!.map((v) => ((((255 - Math.round((v * 0.5 + 0.5) * 255) + k) & 255) / 255 - 0.5) / 0.5));
+            for (let j = 0; j < 768; j++) assert.ok(Math.abs(got[j] - want[j]) < 1e-5, `${id}[${j}]: ${got[j]} vs ${want[j]}`);
+          }
+        });
+      }
+      await l.close();
+    }
+    assert.deepEqual(new Set(seen.values()), new Set([0, 1])); // both views drawn over 21 items
+    await assert.rejects(DataLoader.create(ds, { ...base, views: { count: 0, p: 1, apply } }), /views\.count/);
+    await assert.rejects(DataLoader.create(ds, { ...base, views: { count: 2, p: 2, apply } }), /views\.p/);
+    await assert.rejects(DataLoader.create(ds, { ...base, augment: false, views: { count: 2, p: 1, apply } }), /augment/);
+  } finally {
+    cleanup();
+  }
+});
+
 test('loader: soft labels from FER+ probability mode', async () => {
   const { dir, cleanup } = tempDir();
   try {

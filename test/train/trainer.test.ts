@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { train } from '../../src/train/trainer.js';
 import { resolveConfig, type TrainConfig } from '../../src/cafe/config.js';
 import type { Dataset } from '../../src/data/types.js';
-import type { FeatureTable } from '../../src/features/table.js';
+import { gatherFeatures, type FeatureTable } from '../../src/features/table.js';
 import { EXPRESSIONS } from '../../src/labels.js';
 import { Rng } from '../../src/util/rng.js';
 import { loadRunModel } from '../../src/eval/evaluate.js';
@@ -126,6 +126,27 @@ test('several training sources: merged, source-weighted, data.exclude keeps targ
   assert.match(log, /data\.exclude: 31 of 32 items of generated:t kept/);
   assert.match(log, /data\.exclude: 11 of 12 items of generated:o kept/);
   assert.match(log, /sources: generated 31 items \(weight 1\), generated 11 items \(weight 1\)/);
+});
+
+test('data.augViews: steps draw augmented views (F from the view table, pixels from augment.ts); too few views are refused', async () => {
+  // Two views per item whose features carry the class pattern more weakly; merged sources keep them.
+  const withViews = (g: ReturnType<typeof generated>): ReturnType<typeof generated> => ({ ...g, feats: { ...g.feats, augmented: [g.feats.features.map((v) => v * 0.8), g.feats.features.map((v) => v * 0.7)] } });
+  const a = withViews(tr);
+  const o = withViews(generated(12, 8, 'q'));
+  const r = await train(cfg(['optim.epochs=2', 'data.augViews=2', 'data.augP=0.5']), join(work, 'aug'), { progress: false, datasets: { train: a.ds, valid: va.ds }, features: { train: a.feats, valid: va.feats }, imageCacheDir: join(work, 'img') });
+  assert.equal(r.epochs.length, 2);
+  assert.ok(r.epochs.every((e) => Number.isFinite(e.loss)));
+  const m = await train(cfg(['optim.epochs=1', 'data.augViews=1', 'data.augP=1', 'data.train=["x","z"]']), join(work, 'aug-multi'), { progress: false, datasets: { train: [a.ds, o.ds], valid: va.ds }, features: { train: [a.feats, o.feats], valid: va.feats }, imageCacheDir: join(work, 'img') });
+  assert.ok(Number.isFinite(m.epochs[0].loss));
+  await assert.rejects(train(cfg(['optim.epochs=1', 'data.augViews=3']), join(work, 'aug3'), { progress: false, datasets: { train: a.ds, valid: va.ds }, features: { train: a.feats, valid: va.feats }, imageCacheDir: join(work, 'img') }), /at most the 2 augmented views the feature tables hold for data\.augViews/);
+  assert.throws(() => cfg(['data.augViews=-1']), /data\.augViews/);
+  assert.throws(() => cfg(['data.augP=1.5']), /data\.augP/);
+});
+
+test('gatherFeatures: view k picks augmented row k, -1 the original or mirrored row', () => {
+  const t: FeatureTable = { dim: 2, row: new Map([['a', 0], ['b', 1]]), features: Float32Array.of(1, 2, 3, 4), flipped: Float32Array.of(-1, -2, -3, -4), augmented: [Float32Array.of(10, 20, 30, 40), Float32Array.of(100, 200, 300, 400)] };
+  assert.deepEqual([...gatherFeatures(t, ['a', 'b', 'b', 'a'], Uint8Array.of(1, 0, 1, 1), Int16Array.of(-1, -1, 1, 0))], [-1, -2, 3, 4, 300, 400, 10, 20]);
+  assert.throws(() => gatherFeatures(t, ['a'], undefined, Int16Array.of(2)), /no cached augmented view 2/);
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
