@@ -84,6 +84,12 @@ export interface TrainConfig {
     finalRelu: boolean;
     /** 'sigmoid' (CAFE) or 'none' (ablation: M = f, unbounded). */
     maskActivation: 'sigmoid' | 'none';
+    /**
+     * Standardise F per channel with the training features' mean and std (fixed buffers fnorm.*, exported as a Sub and
+     * a Mul). false = the paper (raw F). Fused encoders need it: face-mesh geometry varies ~5x less per channel than
+     * faceres' activations, so raw, it barely moves the projection.
+     */
+    normalizeF: boolean;
   };
   loss: {
     /** Weight of the channel-separation loss (paper 1.5; 0 = off). */
@@ -135,7 +141,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     augP: 0.5,
   },
   encoder: { name: 'faceres', cacheDir: undefined, allowPartial: false }, // cacheDir undefined: defaultCacheDir() (listed so it can be overridden)
-  model: { kind: 'cafe', backbone: 'resnet18', dimMatch: 'pool', finalRelu: true, maskActivation: 'sigmoid' },
+  model: { kind: 'cafe', backbone: 'resnet18', dimMatch: 'pool', finalRelu: true, maskActivation: 'sigmoid', normalizeF: false },
   loss: { lambda: 1.5, beta: 5, groups: 7, dropPerGroup: 10, classBalance: 'none', tau: 1 },
   optim: { epochs: 60, batchSize: 32, lr: 2e-4, weightDecay: 1e-4, gamma: 0.9 },
 };

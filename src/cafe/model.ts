@@ -31,11 +31,35 @@ function makeBackbone(m: TrainConfig['model']): Backbone {
   return new ResNet({ depth: m.backbone === 'resnet50' ? 50 : 18, featuresOnly: true, finalRelu: m.finalRelu });
 }
 
+/**
+ * Fixed per-channel standardisation of F, (F - mean) * scale, from the training set's statistics (model.normalizeF).
+ * Buffers, not parameters: saved with the weights (fnorm.mean, fnorm.scale), never trained.
+ */
+export class FeatureNorm extends Module {
+  constructor(dim: number) {
+    super();
+    this.registerBuffer('mean', torch.zeros([dim]));
+    this.registerBuffer('scale', torch.ones([dim]));
+  }
+
+  /** Sets the statistics: mean [D] and std [D] of the training features (std floored so constant channels stay 0). */
+  setStats(mean: Float32Array, std: Float32Array): void {
+    this.setBuffer('mean', torch.tensor(mean, [mean.length]));
+    this.setBuffer('scale', torch.tensor(std.map((s) => 1 / Math.max(s, 1e-6)), [std.length]));
+  }
+
+  forward(F: Tensor): Tensor {
+    return torch.mul(torch.sub(F, this.buffer('mean')), this.buffer('scale')); // [B, D]
+  }
+}
+
 export class CafeModel extends Module {
   readonly kind: TrainConfig['model']['kind'];
   readonly backbone?: Backbone;
   readonly proj?: Linear;
   readonly fc: Linear;
+  /** model.normalizeF: F standardised before anything reads it. */
+  readonly fnorm?: FeatureNorm;
   /** Width of F~ (the classifier's input for cafe). */
   readonly maskedDim: number;
   private readonly poolWindow: number;
@@ -65,6 +89,7 @@ export class CafeModel extends Module {
     }
     this.maskedDim = inFc;
     this.fc = this.registerModule('fc', new Linear(inFc, NUM_CLASSES));
+    if (model.normalizeF && this.kind !== 'baseline') this.fnorm = this.registerModule('fnorm', new FeatureNorm(D));
   }
 
   /** Does the model read the face image / the encoder feature? (The trainer skips what is not needed.) */
@@ -79,7 +104,8 @@ export class CafeModel extends Module {
   forward(x: Tensor | undefined, F: Tensor | undefined): CafeOutput {
     const f = this.backbone ? this.backbone.features(need(x, 'image')) : undefined; // [B, d]
     if (this.kind === 'baseline') return { logits: this.fc.forward(f!) };
-    const feat = need(F, 'encoder feature'); // [B, D]
+    const raw = need(F, 'encoder feature'); // [B, D]
+    const feat = this.fnorm ? this.fnorm.forward(raw) : raw; // [B, D]
     if (this.kind === 'probe') return { logits: this.fc.forward(feat) };
     if (this.kind === 'concat') return { logits: this.fc.forward(torch.cat([feat, f!], 1)) };
     let Fm = feat;

@@ -3,6 +3,7 @@
 //
 //   cafe      f = ResNet(image) [N, d];  M = sigmoid(f') (or f');  logits = fc(M * F')
 //             dimMatch 'pool': F' = mean of F over windows of D/d; 'projectF': F' = proj(F); 'projectf': f' = proj(f)
+//             (with model.normalizeF, F is first standardised per channel: (F - fnorm.mean) * fnorm.scale)
 //   baseline  logits = fc(f)        probe  logits = fc(F)        concat  logits = fc([F, f])
 //
 // Inputs 'image' [N, 3, S, S] (the mask CNN's preprocessing) and 'features' [N, D] (the frozen encoder's output);
@@ -162,22 +163,24 @@ export function buildHeadGraph(w: Map<string, PlainTensor>, m: HeadModelConfig, 
   };
 
   const D = opts.featureDim;
+  // model.normalizeF: the run's fixed per-channel standardisation of F (fnorm.mean, fnorm.scale), as in training.
+  const feats = w.has('fnorm.mean') ? op('Mul', [op('Sub', ['features', init('fnorm.mean', false)]), init('fnorm.scale', false)], undefined, 'features_std') : 'features';
   let logitsFrom: string;
-  if (m.kind === 'probe') logitsFrom = 'features';
+  if (m.kind === 'probe') logitsFrom = feats;
   else {
     const f = m.backbone === 'mobilenetv2' ? mobilenetv2('image', 'backbone.') : resnet('image', 'backbone.');
     const d = lastWidth(w, m.backbone);
     if (m.kind === 'baseline') logitsFrom = f;
-    else if (m.kind === 'concat') logitsFrom = op('Concat', ['features', f], { axis: 1 });
+    else if (m.kind === 'concat') logitsFrom = op('Concat', [feats, f], { axis: 1 });
     else {
-      let Fm = 'features';
+      let Fm = feats;
       let fm = f;
       if (D !== d) {
         if (m.dimMatch === 'pool') {
           if (D % d !== 0) throw invalidParameter('model.dimMatch', `pool with D a multiple of d (${D} vs ${d})`, 'pool');
           const shape = constant('pool_shape', BigInt64Array.from([-1n, BigInt(d), BigInt(D / d)]));
-          Fm = op('ReduceMean', [op('Reshape', ['features', shape])], { axes: [2], keepdims: 0 });
-        } else if (m.dimMatch === 'projectF') Fm = gemm('features', 'proj');
+          Fm = op('ReduceMean', [op('Reshape', [feats, shape])], { axes: [2], keepdims: 0 });
+        } else if (m.dimMatch === 'projectF') Fm = gemm(feats, 'proj');
         else fm = gemm(f, 'proj');
       }
       const mask = m.maskActivation === 'sigmoid' ? op('Sigmoid', [fm], undefined, 'mask') : fm;

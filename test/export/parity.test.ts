@@ -15,7 +15,7 @@ const TOL = 1e-3;
 const D = 1024; // faceres
 const S = 48; // FER+ native size, as in configs/cafe-cpu.json
 
-type Variant = { kind: string; backbone: string; dimMatch: string; finalRelu: boolean; maskActivation: string };
+type Variant = { kind: string; backbone: string; dimMatch: string; finalRelu: boolean; maskActivation: string; normalizeF?: boolean };
 const BASE: Variant = { kind: 'cafe', backbone: 'resnet18', dimMatch: 'pool', finalRelu: true, maskActivation: 'sigmoid' };
 const VARIANTS: Array<{ name: string; model: Variant; fp16: boolean }> = [
   { name: 'cafe pool sigmoid (default)', model: BASE, fp16: false },
@@ -26,6 +26,8 @@ const VARIANTS: Array<{ name: string; model: Variant; fp16: boolean }> = [
   { name: 'probe', model: { ...BASE, kind: 'probe' }, fp16: false },
   { name: 'concat', model: { ...BASE, kind: 'concat' }, fp16: false },
   { name: 'cafe MobileNetV2 projectF fp16', model: { ...BASE, backbone: 'mobilenetv2', dimMatch: 'projectF' }, fp16: true },
+  { name: 'cafe projectF, F standardised (normalizeF)', model: { ...BASE, dimMatch: 'projectF', normalizeF: true }, fp16: false },
+  { name: 'probe, F standardised (normalizeF)', model: { ...BASE, kind: 'probe', normalizeF: true }, fp16: false },
   { name: 'baseline MobileNetV2, no final ReLU6', model: { ...BASE, kind: 'baseline', backbone: 'mobilenetv2', finalRelu: false }, fp16: false },
 ];
 
@@ -47,11 +49,14 @@ for (const v of VARIANTS) {
       const state = new Map<string, import('../../src/torch/index.js').Tensor>();
       for (const [k, p] of model.stateDict()) {
         if (k.endsWith('running_mean')) state.set(k, torch.randn(p.shape).mul(0.1));
+        else if (k === 'fnorm.mean') state.set(k, torch.randn(p.shape)); // a non-trivial standardisation
+        else if (k === 'fnorm.scale') state.set(k, torch.rand(p.shape).add(0.2));
         else if (k.endsWith('running_var')) state.set(k, torch.rand(p.shape).add(0.5));
         else if (/bn\d\.weight$|downsample\.1\.weight$/.test(k) || (p.shape.length === 1 && k.endsWith('.weight') && k.includes('features.'))) state.set(k, torch.rand(p.shape).add(0.5));
         else state.set(k, p);
       }
       model.loadStateDict(state);
+      if (v.model.normalizeF) assert.ok(model.stateDict().has('fnorm.scale'), 'fnorm buffers in the state dict');
       model.eval();
       torch.saveSafetensors(join(dir, 'best.safetensors'), model.stateDict());
       const config = { data: { train: 'ferplus:/x:train', imageSize: S }, encoder: { name: 'faceres' }, model: v.model };

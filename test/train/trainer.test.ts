@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { train } from '../../src/train/trainer.js';
+import { channelStats, train } from '../../src/train/trainer.js';
 import { resolveConfig, type TrainConfig } from '../../src/cafe/config.js';
 import type { Dataset } from '../../src/data/types.js';
 import { gatherFeatures, type FeatureTable } from '../../src/features/table.js';
@@ -147,6 +147,22 @@ test('gatherFeatures: view k picks augmented row k, -1 the original or mirrored 
   const t: FeatureTable = { dim: 2, row: new Map([['a', 0], ['b', 1]]), features: Float32Array.of(1, 2, 3, 4), flipped: Float32Array.of(-1, -2, -3, -4), augmented: [Float32Array.of(10, 20, 30, 40), Float32Array.of(100, 200, 300, 400)] };
   assert.deepEqual([...gatherFeatures(t, ['a', 'b', 'b', 'a'], Uint8Array.of(1, 0, 1, 1), Int16Array.of(-1, -1, 1, 0))], [-1, -2, 3, 4, 300, 400, 10, 20]);
   assert.throws(() => gatherFeatures(t, ['a'], undefined, Int16Array.of(2)), /no cached augmented view 2/);
+});
+
+test('model.normalizeF: F standardised with the training features\' channel statistics, saved with the weights', async () => {
+  assert.deepEqual(channelStats(Float32Array.of(1, 10, 3, 10, 5, 10), 2).map((a) => [...a]), [[3, 10], [Math.sqrt(8 / 3), 0]].map((a) => a.map(Math.fround)));
+  const r = await run(cfg(['optim.epochs=1', 'model.dimMatch=projectF', 'model.normalizeF=true']), join(work, 'fnorm'));
+  assert.ok(Number.isFinite(r.epochs[0].loss));
+  const { model } = loadRunModel(join(work, 'fnorm'), 'final');
+  const [mean, std] = channelStats(tr.feats.features, D);
+  const state = model.stateDict();
+  const gotMean = state.get('fnorm.mean')!.data<'float32'>() as Float32Array;
+  const gotScale = state.get('fnorm.scale')!.data<'float32'>() as Float32Array;
+  for (const d of [0, 73, 511]) {
+    assert.ok(Math.abs(gotMean[d] - mean[d]) < 1e-6, `mean[${d}]`);
+    assert.ok(Math.abs(gotScale[d] - 1 / std[d]) < 1e-3 * gotScale[d], `scale[${d}]`);
+  }
+  model.dispose();
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
