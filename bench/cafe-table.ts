@@ -50,7 +50,10 @@ function describeKind(c: NonNullable<EvalJson['config']>, m: { kind: string; fin
   const cb = c.loss.classBalance && c.loss.classBalance !== 'none' ? `, class balance ${c.loss.classBalance}${c.loss.classBalance === 'logit-adjust' ? ` tau=${c.loss.tau}` : ''}` : '';
   const enc = c.encoder?.name && c.encoder.name !== 'faceres' ? `, F = ${c.encoder.name}` : '';
   const src = [c.data.train ?? ''].flat().length > 1 ? sourcesAndBalance({ ...c, loss: { ...c.loss, classBalance: 'none' } }) : '';
-  return `${parts.join(' + ')}, F ${m.dimMatch}${cb}${enc}${src}`;
+  const norm = (m as { normalizeF?: boolean }).normalizeF ? ', F standardised' : '';
+  const d = c.data as { augViews?: number; augP?: number };
+  const aug = d.augViews ? `, ${d.augViews} augmented views per training image (a step takes one with p ${d.augP})` : '';
+  return `${parts.join(' + ')}, F ${m.dimMatch}${cb}${enc}${norm}${aug}${src}`;
 }
 
 /** ', sources FER+ train + SFEW Train (1:1), class balance reweight' for the lever rows. */
@@ -88,7 +91,7 @@ const rows = files.map((f) => {
     row,
     group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : row.startsWith('balance-') ? 'balance' : row.startsWith('lever-') ? 'levers' : e.config.data.trainLimit ? 'ablation' : 'full',
     // cafe probe --logit-adjust folds tau into the saved bias (weights metadata, not the config): the row name says it.
-    what: describe(e.config) + (/-aug(\d+)/.test(row) ? `, ${/-aug(\d+)/.exec(row)![1]} augmented views per training image` : '') + (/-la([\d.]+)$/.test(row) ? `, post-hoc logit adjustment tau ${/-la([\d.]+)$/.exec(row)![1]}` : ''),
+    what: describe(e.config) + (/-aug(\d+)/.test(row) && !(e.config.data as { augViews?: number }).augViews ? `, ${/-aug(\d+)/.exec(row)![1]} augmented views per training image` : '') + (/-la([\d.]+)$/.test(row) ? `, post-hoc logit adjustment tau ${/-la([\d.]+)$/.exec(row)![1]}` : ''),
     epochsDone: metrics.length,
     weightsEpoch,
     epochsPlanned: e.config.optim.epochs,
