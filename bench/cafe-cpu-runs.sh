@@ -22,6 +22,15 @@ row nosigmoid model.maskActivation=none
 row cafe
 row cafe-freemask model.finalRelu=false
 row cafe-projectF model.dimMatch=projectF
+# #11 on the mask-CNN model: augmented encoder views drawn by the trainer (data.augViews, after
+# `cafe features extract --aug-views 2`), F standardised (model.normalizeF), fused F (faceres + face mesh).
+row cafe-projectF-fused model.dimMatch=projectF encoder.name=faceres+facemesh
+P="model.dimMatch=projectF encoder.allowPartial=false"
+row cafe-projectF-norm model.dimMatch=projectF model.normalizeF=true
+row cafe-projectF-aug2 $P data.augViews=2
+row cafe-projectF-aug2-norm $P data.augViews=2 model.normalizeF=true
+row cafe-projectF-fused-aug2 $P encoder.name=faceres+facemesh data.augViews=2
+row cafe-projectF-fused-aug2-norm $P encoder.name=faceres+facemesh data.augViews=2 model.normalizeF=true
 # Dimension matching (3000 images, 1 epoch), chosen on FERPlus-valid.
 for d in pool projectF projectf; do $CAFE train --config $A --out runs/dim-$d name=dim-$d data.trainLimit=3000 optim.epochs=1 model.dimMatch=$d > runs/dim-$d.log 2>&1; done
 # Backbones (3000 images, 3 epochs, projectF).
@@ -30,6 +39,9 @@ for bb in resnet18 mobilenetv2 resnet50; do $CAFE train --config $A --out runs/b
 $CAFE train --config configs/cafe-cpu.json --out runs/cpu-full-cafe name=cpu-full-cafe > runs/cpu-full-cafe.log 2>&1
 $CAFE train --config configs/cafe-cpu.json --out runs/cpu-full-probe name=cpu-full-probe model.kind=probe > runs/cpu-full-probe.log 2>&1
 $CAFE train --config configs/cafe-cpu.json --out runs/cpu-full-baseline name=cpu-full-baseline model.kind=baseline > runs/cpu-full-baseline.log 2>&1
+# The research row at the CPU recipe with the #11 levers that keep the paper's protocol (FER+ only): fused F,
+# standardised, 2 augmented views per image.
+$CAFE train --config configs/cafe-cpu.json --out runs/cpu-full-cafe-fused-aug2-norm name=cpu-full-cafe-fused-aug2-norm encoder.name=faceres+facemesh data.augViews=2 model.normalizeF=true > runs/cpu-full-cafe-fused-aug2-norm.log 2>&1
 
 # Determinism on real data: two runs, same config and seed, compare metrics.jsonl (minus timings) and weights.
 for x in a b; do $CAFE train --config $A --out runs/det-$x name=det data.trainLimit=2000 data.validLimit=500 optim.epochs=2 model.dimMatch=projectF > runs/det-$x.log 2>&1; done
