@@ -30,7 +30,7 @@ const GROUPS = [
   ['bb', 'Mask-CNN backbone at equal budget (3000 images, 3 epochs, projectF), as in the paper\'s backbone table'],
   ['dim', "Dimension matching at equal budget (3000 images, 1 epoch): faceres' 1024-d F vs the CNN's 512-d f"],
   ['balance', "Class balance against FER+'s prior (35 % neutral, 0.5 % disgust) at the ablation budget, CAFE projectF; `none` is the cpu-cafe-projectF row above"],
-  ['levers', 'Product levers (#11): frozen encoder (faceres, face-mesh geometry, both), training sources, class balance, augmented encoder views; linear heads fitted by `cafe probe --save-run` (full batch, standardised features, weight decay chosen on FER+ valid), scored by `cafe eval --run`. Not the paper\'s protocol when SFEW Train is a source: SFEW Val is then in-domain'],
+  ['levers', 'Product levers (#11): frozen encoder (faceres, face-mesh geometry, both), training sources, class balance, augmented encoder views; linear heads fitted by `cafe probe --save-run` (full batch, standardised features, weight decay chosen on FER+ valid), scored by `cafe eval --run`; `lever-cafe-*` rows train the mask-CNN model on the same levers (`cafe train`, CPU recipe: all of FER+ train, 6 epochs). Not the paper\'s protocol when SFEW Train is a source: SFEW Val is then in-domain'],
   ['peers', 'Peers, as shipped (trained on their own data; crops fed as the datasets ship them)'],
 ] as const;
 
@@ -38,7 +38,8 @@ function describe(c: NonNullable<EvalJson['config']>): string {
   const m = c.model as { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string; backbone: string };
   const name = m.backbone === 'resnet50' ? 'ResNet-50' : m.backbone === 'mobilenetv2' ? 'MobileNetV2' : 'ResNet-18';
   if (m.kind === 'baseline') return `${name} + FC, end to end ("None")`;
-  return describeKind(c, m) + (m.backbone === 'resnet18' || m.kind === 'probe' ? '' : ` [${name}]`);
+  const px = m.kind !== 'probe' && c.data.imageSize && c.data.imageSize !== 48 ? ` [mask CNN at ${c.data.imageSize} px]` : '';
+  return describeKind(c, m) + (m.backbone === 'resnet18' || m.kind === 'probe' ? '' : ` [${name}]`) + px;
 }
 
 function describeKind(c: NonNullable<EvalJson['config']>, m: { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string }): string {

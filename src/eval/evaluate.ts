@@ -6,7 +6,7 @@ import { openDataset } from '../data/index.js';
 import { DataLoader } from '../data/loader.js';
 import { CafeModel } from '../cafe/model.js';
 import type { TrainConfig } from '../cafe/config.js';
-import { absoluteSpec, loadFeatureTable } from '../features/table.js';
+import { absoluteSpec, encoderWeightsHash, loadFeatureTable } from '../features/table.js';
 import { IMAGENET } from '../data/transforms.js';
 import { EXPRESSIONS } from '../labels.js';
 import { fileError } from '../errors.js';
@@ -21,7 +21,7 @@ export interface EvalOptions {
 }
 
 /** Loads the run's model. The encoder dim is read off the weights (fc / proj shapes), so no encoder is opened. */
-export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): { cfg: TrainConfig; model: CafeModel; epoch: number } {
+export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): { cfg: TrainConfig; model: CafeModel; epoch: number; encoderWeights?: string } {
   const cfgPath = join(runDir, 'config.json');
   const wPath = join(runDir, `${which}.safetensors`);
   if (!existsSync(cfgPath)) throw fileError(cfgPath, 'not a run folder (no config.json)');
@@ -44,12 +44,19 @@ export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): 
   const model = new CafeModel(cfg.model, D);
   model.loadStateDict(st.tensors, { source: wPath });
   for (const t of st.tensors.values()) t.dispose();
-  return { cfg, model, epoch: Number(st.metadata.epoch ?? NaN) };
+  return { cfg, model, epoch: Number(st.metadata.epoch ?? NaN), ...(st.metadata.encoderWeights ? { encoderWeights: st.metadata.encoderWeights } : {}) };
 }
 
 export async function evaluateRun(runDir: string, targets: string[], opts: EvalOptions = {}): Promise<{ cfg: TrainConfig; reports: TargetReport[]; epoch: number }> {
-  const { cfg, model, epoch } = loadRunModel(runDir, opts.weights ?? 'best');
+  const { cfg, model, epoch, encoderWeights } = loadRunModel(runDir, opts.weights ?? 'best');
   torch.setNumThreads(cfg.threads);
+  if (encoderWeights && model.usesFeature) {
+    const here = await encoderWeightsHash(cfg.encoder.name);
+    if (here !== encoderWeights) {
+      model.dispose();
+      throw fileError(join(runDir, 'config.json'), `encoder '${cfg.encoder.name}' opens weights ${here.slice(0, 12)}... here, but the run was fitted on features of weights ${encoderWeights.slice(0, 12)}...; point encoder.name at the same model files`);
+    }
+  }
   const reports: TargetReport[] = [];
   for (const spec of targets) {
     const ds = await openDataset(absoluteSpec(spec));

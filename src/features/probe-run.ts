@@ -30,7 +30,10 @@ export function foldStandardisation(p: Pick<Probe, 'dim' | 'mean' | 'std' | 'wei
 
 export interface ProbeRunInfo {
   name: string;
+  /** Encoder spec as the user gave it (registry name, with its path argument if any). */
   encoder: string;
+  /** The encoder's weights hash when the probe was fitted: cafe eval --run refuses other weights. */
+  encoderWeights?: string;
   train: string[];
   valid: string;
   exclude: string[];
@@ -75,6 +78,7 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       weightDecay: String(p.weightDecay),
       logitAdjust: String(info.logitAdjust),
       augViews: String(info.augViews ?? 0),
+      ...(info.encoderWeights ? { encoderWeights: info.encoderWeights } : {}),
     });
   } finally {
     w.dispose();

@@ -42,6 +42,11 @@ async function encoderFor(name: string): Promise<Encoder> {
   return encoders.get(name)!;
 }
 
+/** The weights hash of the encoder `name` resolves to here (the same session loadFeatureTable uses). */
+export async function encoderWeightsHash(name: string): Promise<string> {
+  return (await encoderFor(name)).weightsHash;
+}
+
 /** Releases the encoder sessions opened for cache keys. */
 export async function disposeEncoders(): Promise<void> {
   for (const e of encoders.values()) await (await e).dispose();

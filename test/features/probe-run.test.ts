@@ -2,13 +2,14 @@
 // turns the folder into a head whose logits on raw features match the probe's on standardised ones.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { foldStandardisation, saveProbeRun } from '../../src/features/probe-run.js';
 import type { Probe } from '../../src/features/probe.js';
 import { nativeAvailable } from '../../src/torch/index.js';
+import { writeImage } from '../data/fixtures.js';
 
 function probe(D: number, C = 7): Probe {
   let s = 3;
@@ -72,6 +73,52 @@ test('saveProbeRun -> cafe export: the exported head reproduces the probe', { sk
     const ref = probeLogits(p, x);
     for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(out[i] - ref[i]) < 1e-3, `logit ${i}: ${out[i]} vs ${ref[i]}`);
     await s.release();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cafe probe --save-run keeps the encoder spec as given (with its path) and its weights; eval refuses other weights', { skip: !nativeAvailable() && 'libtorch addon not built' }, async () => {
+  const { main } = await import('../../src/cli/main.js');
+  const { evaluateRun } = await import('../../src/eval/evaluate.js');
+  const { loadSafetensors } = await import('../../src/torch/index.js');
+  const { defaultFaceresPath } = await import('../../src/encoders/faceres.js');
+  const { nodeRuntime } = await import('../../src/runtime/node.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cafe-probe-spec-'));
+  try {
+    // faceres' files under another path: a spec with a path argument, as for faceres-deep from human-models.
+    const src = defaultFaceresPath(nodeRuntime);
+    mkdirSync(join(dir, 'elsewhere'));
+    copyFileSync(src, join(dir, 'elsewhere', 'faceres.json'));
+    copyFileSync(src.replace(/\.json$/, '.bin'), join(dir, 'elsewhere', 'faceres.bin'));
+    const spec = `faceres:${join(dir, 'elsewhere', 'faceres.json')}`;
+    for (const [split, n] of [['train', 4], ['valid', 2]] as const)
+      for (const [ci, c] of ['Angry', 'Happy', 'Sad'].entries())
+        for (let i = 0; i < n; i++) await writeImage(join(dir, split, c, `${c}${i}.png`), { w: 24, h: 24, channels: 3, seed: 100 * ci + 10 * i + (split === 'train' ? 1 : 2) });
+    const err = console.error;
+    const log = console.log;
+    const said: string[] = [];
+    console.error = (...a: unknown[]) => said.push(a.join(' '));
+    console.log = () => undefined;
+    let code: number;
+    try {
+      code = await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--wd', '0.01', '--steps', '20', '--cache-dir', join(dir, 'cache'), '--save-run', join(dir, 'run')]);
+    } finally {
+      console.error = err;
+      console.log = log;
+    }
+    assert.equal(code, 0, said.join('\n'));
+    const cfg = JSON.parse(readFileSync(join(dir, 'run', 'config.json'), 'utf8'));
+    assert.equal(cfg.encoder.name, spec);
+    const st = loadSafetensors(join(dir, 'run', 'best.safetensors'));
+    assert.match(st.metadata.encoderWeights, /^[0-9a-f]{64}$/);
+    for (const t of st.tensors.values()) t.dispose();
+    // A probe fitted on other weights than the encoder opens here is refused, not silently scored.
+    saveProbeRun(join(dir, 'other'), probe(1024), {
+      name: 'other', encoder: 'faceres', encoderWeights: 'f'.repeat(64), train: ['ferplus:/d/ferplus:train'], valid: 'ferplus:/d/ferplus:valid',
+      exclude: [], sourceWeights: [], logitAdjust: 0, validAccuracy: 0.5, validBalancedAccuracy: 0.4, classBalance: 'none', command: 'cafe probe ...',
+    });
+    await assert.rejects(evaluateRun(join(dir, 'other'), [`folder:${join(dir, 'valid')}`], { progress: false }), /fitted on features of weights ffffffffffff/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -164,7 +164,10 @@ export const probe: Command = {
       const v = rows[0];
       saveProbeRun(values['save-run'], p, {
         name: values['save-run'].split(/[\\/]/).filter(Boolean).pop()!,
-        encoder: encoder.name,
+        // The spec as given ('faceres:/path/to/faceres-deep.json'), not the encoder's display name: eval and export
+        // reopen the encoder from it.
+        encoder: values.encoder!,
+        encoderWeights: encoder.weightsHash,
         train: values.train,
         valid: values.valid,
         exclude: values.exclude ?? [],
