@@ -34,6 +34,9 @@ const GROUPS = [
   ['peers', 'Peers, as shipped (trained on their own data; crops fed as the datasets ship them)'],
 ] as const;
 
+/** 'faceres+faceres:/x/faceres-deep.json' -> 'faceres+faceres-deep': a part with a model path is named by its file. */
+const encoderLabel = (spec: string): string => spec.split('+').map((p) => (/^[\w-]+:.*[\\/]([^\\/]+)\.json$/.exec(p)?.[1] ?? p)).join('+');
+
 function describe(c: NonNullable<EvalJson['config']>): string {
   const m = c.model as { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string; backbone: string };
   const name = m.backbone === 'resnet50' ? 'ResNet-50' : m.backbone === 'mobilenetv2' ? 'MobileNetV2' : 'ResNet-18';
@@ -43,13 +46,13 @@ function describe(c: NonNullable<EvalJson['config']>): string {
 }
 
 function describeKind(c: NonNullable<EvalJson['config']>, m: { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string }): string {
-  if (m.kind === 'probe') return `linear probe on frozen ${c.encoder?.name ?? 'faceres'} F${sourcesAndBalance(c)}`;
+  if (m.kind === 'probe') return `linear probe on frozen ${encoderLabel(c.encoder?.name ?? 'faceres')} F${sourcesAndBalance(c)}`;
   if (m.kind === 'concat') return 'concat [F, f] + FC (Table 4)';
   const parts = [m.maskActivation === 'sigmoid' ? `mask sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0.5)' : ' (free, no final ReLU)'}` : `mask M = f, no sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0)' : ''}`];
   if (c.loss.lambda > 0) parts.push(`sep lambda=${c.loss.lambda}`);
   if (c.loss.beta > 0) parts.push(`div beta=${c.loss.beta}`);
   const cb = c.loss.classBalance && c.loss.classBalance !== 'none' ? `, class balance ${c.loss.classBalance}${c.loss.classBalance === 'logit-adjust' ? ` tau=${c.loss.tau}` : ''}` : '';
-  const enc = c.encoder?.name && c.encoder.name !== 'faceres' ? `, F = ${c.encoder.name}` : '';
+  const enc = c.encoder?.name && c.encoder.name !== 'faceres' ? `, F = ${encoderLabel(c.encoder.name)}` : '';
   const src = [c.data.train ?? ''].flat().length > 1 ? sourcesAndBalance({ ...c, loss: { ...c.loss, classBalance: 'none' } }) : '';
   const norm = (m as { normalizeF?: boolean }).normalizeF ? ', F standardised' : '';
   const d = c.data as { augViews?: number; augP?: number };
