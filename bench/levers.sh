@@ -43,6 +43,11 @@ done
 row lever-fused-aug2 --encoder faceres+facemesh $FER --aug-views 2
 row lever-fused-aug2-la0.25 --encoder faceres+facemesh $FER --aug-views 2 --logit-adjust 0.25
 row lever-fused-aug2-la0.5 --encoder faceres+facemesh $FER --aug-views 2 --logit-adjust 0.5
+# 4 views instead of 2 (views 2 and 3 added to the cache).
+for e in faceres facemesh; do
+  $CAFE features extract --encoder $e --aug-views 4 --data ferplus:$D/ferplus:train
+done
+row lever-fused-aug4 --encoder faceres+facemesh $FER --aug-views 4
 # The same views with SFEW Train as a second source (its views cached too), and post-hoc logit adjustment.
 $CAFE features extract --encoder faceres --aug-views 2 --data sfew:$D/sfew2:train
 $CAFE features extract --encoder facemesh --aug-views 2 --data sfew:$D/sfew2:train
