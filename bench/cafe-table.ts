@@ -42,7 +42,10 @@ function describe(c: NonNullable<EvalJson['config']>): string {
   const name = m.backbone === 'resnet50' ? 'ResNet-50' : m.backbone === 'mobilenetv2' ? 'MobileNetV2' : 'ResNet-18';
   if (m.kind === 'baseline') return `${name} + FC, end to end ("None")`;
   const px = m.kind !== 'probe' && c.data.imageSize && c.data.imageSize !== 48 ? ` [mask CNN at ${c.data.imageSize} px]` : '';
-  return describeKind(c, m) + (m.backbone === 'resnet18' || m.kind === 'probe' ? '' : ` [${name}]`) + px;
+  // The CPU presets train at lr 1e-3; a row that overrides it says so.
+  const lr = (c.optim as { lr?: number }).lr;
+  const lrNote = m.kind !== 'probe' && lr !== undefined && lr !== 1e-3 ? `, lr ${lr}` : '';
+  return describeKind(c, m) + lrNote + (m.backbone === 'resnet18' || m.kind === 'probe' ? '' : ` [${name}]`) + px;
 }
 
 function describeKind(c: NonNullable<EvalJson['config']>, m: { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string }): string {
