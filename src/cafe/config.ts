@@ -209,7 +209,6 @@ export function resolveConfig(partial: Json = {}, overrides: string[] = []): Tra
   }
   if (!Number.isInteger(c.data.augViews) || c.data.augViews < 0) throw invalidParameter('data.augViews', 'an integer >= 0', c.data.augViews);
   if (!(c.data.augP >= 0 && c.data.augP <= 1)) throw invalidParameter('data.augP', 'a probability in [0, 1]', c.data.augP);
-  if (c.data.augViews > 0 && c.encoder.allowPartial) throw invalidParameter('encoder.allowPartial', 'false with data.augViews > 0 (augmented views are read whole)', true);
   if (c.data.sourceWeights.some((w) => typeof w !== 'number' || !(w >= 0))) throw invalidParameter('data.sourceWeights', 'non-negative numbers', JSON.stringify(c.data.sourceWeights));
   if (c.data.exclude.some((f) => typeof f !== 'string')) throw invalidParameter('data.exclude', 'folder paths', JSON.stringify(c.data.exclude));
   const nTrain = typeof c.data.train === 'string' ? 1 : c.data.train.length;

@@ -42,10 +42,10 @@ export class FeatureNorm extends Module {
     this.registerBuffer('scale', torch.ones([dim]));
   }
 
-  /** Sets the statistics: mean [D] and std [D] of the training features (std floored so constant channels stay 0). */
+  /** Sets the statistics: mean [D] and std [D] of the training features (featureStats: constant channels have std 1). */
   setStats(mean: Float32Array, std: Float32Array): void {
     this.setBuffer('mean', torch.tensor(mean, [mean.length]));
-    this.setBuffer('scale', torch.tensor(std.map((s) => 1 / Math.max(s, 1e-6)), [std.length]));
+    this.setBuffer('scale', torch.tensor(std.map((s) => 1 / s), [std.length]));
   }
 
   forward(F: Tensor): Tensor {

@@ -29,6 +29,7 @@ import { fileError, invalidParameter } from '../errors.js';
 import { writeAtomic } from '../util/atomic.js';
 import { excludedStems, excludeItems, mergeSources, mergeTables, sourceSampleWeights, sourceSubset, splitMergedId, trainSpecs } from './sources.js';
 import { augmentFace } from '../features/augment.js';
+import { featureStats } from '../features/probe.js';
 import type { RgbImage } from '../data/image.js';
 
 export interface EpochMetrics {
@@ -114,23 +115,6 @@ function stateWithPrefix(prefix: string, m: Map<string, Tensor>): Map<string, Te
   return new Map([...m].map(([k, v]) => [`${prefix}${k}`, v]));
 }
 
-/** Per-channel mean and std (population) of rows [N, D]. */
-export function channelStats(rows: Float32Array, D: number): [Float32Array, Float32Array] {
-  const N = rows.length / D;
-  const sum = new Float64Array(D);
-  const sq = new Float64Array(D);
-  for (let i = 0; i < N; i++) {
-    for (let d = 0; d < D; d++) {
-      const v = rows[i * D + d];
-      sum[d] += v;
-      sq[d] += v * v;
-    }
-  }
-  const mean = Float32Array.from(sum, (s) => s / N);
-  const std = Float32Array.from(sq, (q, d) => Math.sqrt(Math.max(0, q / N - mean[d] * mean[d])));
-  return [mean, std];
-}
-
 export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions = {}): Promise<TrainResult> {
   const show = opts.progress ?? true;
   const log = (s: string) => show && process.stderr.write(s + '\n');
@@ -195,7 +179,10 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
   torch.manualSeed(cfg.seed);
   const model = new CafeModel(cfg.model, trainF?.dim ?? 0);
   // model.normalizeF: statistics of the training features (original images); a resumed run loads them with the weights.
-  if (model.fnorm && trainF) model.fnorm.setStats(...channelStats(trainF.features, trainF.dim));
+  if (model.fnorm && trainF) {
+    const { mean, std } = featureStats(trainF.features, trainF.dim); // [D], [D]
+    model.fnorm.setStats(mean, std);
+  }
   const optimizer = new torch.optim.Adam(model.parameters(), { lr: cfg.optim.lr, weightDecay: cfg.optim.weightDecay });
   const scheduler = new torch.optim.ExponentialLR(optimizer, cfg.optim.gamma);
   const layout = cfg.model.kind === 'cafe' ? groupLayout(model.maskedDim, cfg.loss.groups) : undefined;
