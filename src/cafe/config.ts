@@ -90,6 +90,12 @@ export interface TrainConfig {
      * faceres' activations, so raw, it barely moves the projection.
      */
     normalizeF: boolean;
+    /**
+     * Width of a hidden layer (Linear + ReLU) between F and the classifier, kind 'probe' only; 0 = the linear probe.
+     * Fitted by `cafe probe --hidden N` (minibatch Adam with dropout, features/probe-mlp.ts); saved as hidden.weight
+     * [N, D], hidden.bias [N] and fc.weight [7, N].
+     */
+    hidden: number;
   };
   loss: {
     /** Weight of the channel-separation loss (paper 1.5; 0 = off). */
@@ -141,7 +147,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     augP: 0.5,
   },
   encoder: { name: 'faceres', cacheDir: undefined, allowPartial: false }, // cacheDir undefined: defaultCacheDir() (listed so it can be overridden)
-  model: { kind: 'cafe', backbone: 'resnet18', dimMatch: 'pool', finalRelu: true, maskActivation: 'sigmoid', normalizeF: false },
+  model: { kind: 'cafe', backbone: 'resnet18', dimMatch: 'pool', finalRelu: true, maskActivation: 'sigmoid', normalizeF: false, hidden: 0 },
   loss: { lambda: 1.5, beta: 5, groups: 7, dropPerGroup: 10, classBalance: 'none', tau: 1 },
   optim: { epochs: 60, batchSize: 32, lr: 2e-4, weightDecay: 1e-4, gamma: 0.9 },
 };
@@ -207,6 +213,8 @@ export function resolveConfig(partial: Json = {}, overrides: string[] = []): Tra
   for (const [k, v] of Object.entries({ 'optim.epochs': c.optim.epochs, 'optim.batchSize': c.optim.batchSize, 'data.imageSize': c.data.imageSize })) {
     if (!Number.isInteger(v) || v < 1) throw invalidParameter(k, 'a positive integer', v);
   }
+  if (!Number.isInteger(c.model.hidden) || c.model.hidden < 0) throw invalidParameter('model.hidden', 'an integer >= 0', c.model.hidden);
+  if (c.model.hidden > 0 && c.model.kind !== 'probe') throw invalidParameter('model.hidden', "0 unless model.kind is 'probe' (the hidden layer belongs to the probe head)", c.model.hidden);
   if (!Number.isInteger(c.data.augViews) || c.data.augViews < 0) throw invalidParameter('data.augViews', 'an integer >= 0', c.data.augViews);
   if (!(c.data.augP >= 0 && c.data.augP <= 1)) throw invalidParameter('data.augP', 'a probability in [0, 1]', c.data.augP);
   if (c.data.sourceWeights.some((w) => typeof w !== 'number' || !(w >= 0))) throw invalidParameter('data.sourceWeights', 'non-negative numbers', JSON.stringify(c.data.sourceWeights));

@@ -4,7 +4,7 @@
 //   cafe      f = CNN(x) [B, d];  M = sigmoid(f) (or f);  F~ = M * F';  logits = fc(F~)
 //             F' is F matched to d channels (pool / projectF) or f is lifted to D (projectf)
 //   baseline  logits = fc(f)                                (no encoder)
-//   probe     logits = fc(F)                                (no CNN)
+//   probe     logits = fc(F), or fc(relu(hidden(F))) with model.hidden > 0   (no CNN)
 //   concat    logits = fc([F, f])
 import * as torch from '../torch/index.js';
 import type { Tensor } from '../torch/index.js';
@@ -58,6 +58,8 @@ export class CafeModel extends Module {
   readonly backbone?: Backbone;
   readonly proj?: Linear;
   readonly fc: Linear;
+  /** model.hidden > 0 (probe only): the hidden layer, D -> hidden. */
+  readonly hidden?: Linear;
   /** model.normalizeF: F standardised before anything reads it. */
   readonly fnorm?: FeatureNorm;
   /** Width of F~ (the classifier's input for cafe). */
@@ -73,7 +75,12 @@ export class CafeModel extends Module {
     this.poolWindow = 1;
     let inFc: number;
     if (this.kind === 'baseline') inFc = d;
-    else if (this.kind === 'probe') inFc = D;
+    else if (this.kind === 'probe') {
+      inFc = D;
+      // Registered before fc so parameters() lists the layers in forward order.
+      if ((model.hidden ?? 0) > 0) this.hidden = this.registerModule('hidden', new Linear(D, model.hidden));
+      if (this.hidden) inFc = model.hidden;
+    }
     else if (this.kind === 'concat') inFc = D + d;
     else if (D === d) inFc = D;
     else if (model.dimMatch === 'pool') {
@@ -106,7 +113,7 @@ export class CafeModel extends Module {
     if (this.kind === 'baseline') return { logits: this.fc.forward(f!) };
     const raw = need(F, 'encoder feature'); // [B, D]
     const feat = this.fnorm ? this.fnorm.forward(raw) : raw; // [B, D]
-    if (this.kind === 'probe') return { logits: this.fc.forward(feat) };
+    if (this.kind === 'probe') return { logits: this.fc.forward(this.hidden ? torch.relu(this.hidden.forward(feat)) : feat) }; // [B, 7]
     if (this.kind === 'concat') return { logits: this.fc.forward(torch.cat([feat, f!], 1)) };
     let Fm = feat;
     let fm = f!;

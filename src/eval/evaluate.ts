@@ -35,7 +35,7 @@ export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): 
   // faceres, the only encoder they were trained with).
   let D = Number(st.metadata.encoderDim ?? NaN);
   if (!Number.isFinite(D)) {
-    if (cfg.model.kind === 'probe') D = fcIn;
+    if (cfg.model.kind === 'probe') D = st.tensors.get('hidden.weight')?.shape[1] ?? fcIn;
     else if (cfg.model.kind === 'concat') D = fcIn - backboneDim;
     else if (cfg.model.kind === 'baseline') D = 0;
     else if (proj) D = cfg.model.dimMatch === 'projectF' ? proj[1] : proj[0];

@@ -166,7 +166,8 @@ export function buildHeadGraph(w: Map<string, PlainTensor>, m: HeadModelConfig, 
   // model.normalizeF: the run's fixed per-channel standardisation of F (fnorm.mean, fnorm.scale), as in training.
   const feats = w.has('fnorm.mean') ? op('Mul', [op('Sub', ['features', init('fnorm.mean', false)]), init('fnorm.scale', false)], undefined, 'features_std') : 'features';
   let logitsFrom: string;
-  if (m.kind === 'probe') logitsFrom = feats;
+  // model.hidden: the probe's hidden layer, relu(hidden(F)).
+  if (m.kind === 'probe') logitsFrom = w.has('hidden.weight') ? op('Relu', [gemm(feats, 'hidden')], undefined, 'hidden_act') : feats;
   else {
     const f = m.backbone === 'mobilenetv2' ? mobilenetv2('image', 'backbone.') : resnet('image', 'backbone.');
     const d = lastWidth(w, m.backbone);

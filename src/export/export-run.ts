@@ -148,6 +148,8 @@ function knownDim(encoder: string): number | undefined {
 function featureDim(w: Map<string, PlainTensor>, m: HeadModelConfig, encoder: string): number {
   const proj = w.get('proj.weight');
   const fcIn = w.get('fc.weight')?.shape[1];
+  const hiddenIn = w.get('hidden.weight')?.shape[1];
+  if (m.kind === 'probe' && hiddenIn) return hiddenIn;
   if (m.kind === 'probe' && fcIn) return fcIn;
   if (m.kind === 'cafe' && proj) return m.dimMatch === 'projectF' ? proj.shape[1] : proj.shape[0];
   const known = knownDim(encoder);

@@ -1,8 +1,9 @@
-// A fitted linear probe as a run folder (config.json + best.safetensors + metrics.jsonl), so `cafe eval --run` and
+// A fitted probe (linear, or with a hidden layer) as a run folder (config.json + best.safetensors + metrics.jsonl), so `cafe eval --run` and
 // `cafe export --run` treat it like any trained run: a probe-kind CafeModel (logits = fc(F)). The probe standardises
 // features with the training set's statistics; that affine step is folded into fc, so the exported head reads the raw
 // encoder features as every other head does:
 //   W (x - mean) / std + b  =  (W / std) x + (b - W mean / std)
+// With a hidden layer the step is folded into that first layer (hidden.weight / hidden.bias) and fc is kept as fitted.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
@@ -48,6 +49,8 @@ export interface ProbeRunInfo {
   augViews?: number;
   /** How it was made, kept in the weights' metadata. */
   command: string;
+  /** Fit settings kept in the weights' metadata (steps, lr, dropout, ...), e.g. for the hidden-layer probe. */
+  fit?: Record<string, number>;
 }
 
 /** Writes the run folder `dir`; returns the resolved config saved in it. */
@@ -58,19 +61,28 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       name: info.name,
       data: { train: info.train.length === 1 ? info.train[0] : info.train, valid: info.valid, exclude: info.exclude, sourceWeights: info.sourceWeights, imageSize: 48 },
       encoder: { name: info.encoder, allowPartial: false },
-      model: { kind: 'probe' },
+      model: { kind: 'probe', hidden: p.hidden ? p.hidden.bias.length : 0 },
       loss: { classBalance: info.classBalance },
       optim: { epochs: 1, weightDecay: p.weightDecay },
     },
     [],
   );
   writeAtomic(join(dir, 'config.json'), JSON.stringify(cfg, null, 2) + '\n');
-  const { weight, bias } = foldStandardisation(p);
-  const C = bias.length;
-  const w = torch.tensor(weight, [C, p.dim]);
-  const b = torch.tensor(bias, [C]);
+  const tensors: Record<string, torch.Tensor> = {};
+  if (p.hidden) {
+    const H = p.hidden.bias.length;
+    const first = foldStandardisation({ dim: p.dim, mean: p.mean, std: p.std, weight: p.hidden.weight, bias: p.hidden.bias });
+    tensors['hidden.weight'] = torch.tensor(first.weight, [H, p.dim]);
+    tensors['hidden.bias'] = torch.tensor(first.bias, [H]);
+    tensors['fc.weight'] = torch.tensor(p.weight, [p.bias.length, H]);
+    tensors['fc.bias'] = torch.tensor(p.bias, [p.bias.length]);
+  } else {
+    const { weight, bias } = foldStandardisation(p);
+    tensors['fc.weight'] = torch.tensor(weight, [bias.length, p.dim]);
+    tensors['fc.bias'] = torch.tensor(bias, [bias.length]);
+  }
   try {
-    torch.saveSafetensors(join(dir, 'best.safetensors'), { 'fc.weight': w, 'fc.bias': b }, {
+    torch.saveSafetensors(join(dir, 'best.safetensors'), tensors, {
       config: JSON.stringify(cfg),
       epoch: '0',
       encoderDim: String(p.dim),
@@ -79,10 +91,10 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       logitAdjust: String(info.logitAdjust),
       augViews: String(info.augViews ?? 0),
       ...(info.encoderWeights ? { encoderWeights: info.encoderWeights } : {}),
+      ...(info.fit ? { fit: JSON.stringify(info.fit) } : {}),
     });
   } finally {
-    w.dispose();
-    b.dispose();
+    for (const t of Object.values(tensors)) t.dispose();
   }
   const metrics = { epoch: 0, lr: 0, loss: 0, ce: 0, sep: 0, div: 0, trainAccuracy: NaN, validAccuracy: info.validAccuracy, validBalancedAccuracy: info.validBalancedAccuracy, imagesPerSecond: 0, seconds: 0 };
   writeAtomic(join(dir, 'metrics.jsonl'), JSON.stringify(metrics) + '\n');

@@ -82,4 +82,8 @@ test('config: presets, dotted overrides, validation', () => {
   assert.throws(() => resolveConfig({}, ['model.kind=foo']), /model.kind/);
   assert.throws(() => resolveConfig({}, ['optim.nope=1']), /optim.nope/);
   assert.throws(() => resolveConfig({}, ['optim.epochs=abc']), /optim.epochs/);
+  // The hidden layer belongs to the probe head only.
+  assert.equal(resolveConfig({ model: { kind: 'probe', hidden: 16 } }).model.hidden, 16);
+  assert.throws(() => resolveConfig({}, ['model.hidden=16']), /model.hidden/);
+  assert.throws(() => resolveConfig({ model: { kind: 'probe', hidden: -1 } }), /model.hidden/);
 });

@@ -78,6 +78,48 @@ test('saveProbeRun -> cafe export: the exported head reproduces the probe', { sk
   }
 });
 
+test('saveProbeRun with a hidden layer -> cafe export and cafe eval: standardisation folded into the hidden layer, same logits', { skip: !nativeAvailable() && 'libtorch addon not built' }, async () => {
+  const { exportRun } = await import('../../src/export/export-run.js');
+  const { loadRunModel } = await import('../../src/eval/evaluate.js');
+  const torch = await import('../../src/torch/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cafe-probe-mlp-'));
+  try {
+    const D = 6, H = 4;
+    const base = probe(D);
+    const first = probe(D, H); // hidden layer on standardised features: weight [H, D], bias [H]
+    const p: Probe = { ...base, weight: probe(H).weight, hidden: { weight: first.weight, bias: first.bias } };
+    const cfg = saveProbeRun(join(dir, 'run'), p, {
+      name: 'probe-mlp', encoder: 'onnx:/models/x.onnx', train: ['ferplus:/d/ferplus:train'], valid: 'ferplus:/d/ferplus:valid',
+      exclude: [], sourceWeights: [], logitAdjust: 0, validAccuracy: 0.5, validBalancedAccuracy: 0.4, classBalance: 'none', command: 'cafe probe --hidden 4', fit: { hidden: H, steps: 10 },
+    });
+    assert.equal(cfg.model.hidden, H);
+    // Reference: fc(relu(W1 (x - mean) / std + b1)).
+    const x = Float32Array.from({ length: 3 * D }, (_, i) => Math.cos(i) * 5);
+    const ref = new Float32Array(3 * 7);
+    for (let i = 0; i < 3; i++) {
+      const h = Array.from({ length: H }, (_, k) => {
+        let v = first.bias[k];
+        for (let d = 0; d < D; d++) v += first.weight[k * D + d] * ((x[i * D + d] - base.mean[d]) / base.std[d]);
+        return Math.max(v, 0);
+      });
+      for (let c = 0; c < 7; c++) ref[i * 7 + c] = p.bias[c] + h.reduce((a, v, k) => a + p.weight[c * H + k] * v, 0);
+    }
+    const { manifest } = await exportRun(join(dir, 'run'), join(dir, 'model'));
+    assert.equal(manifest.featureDim, D);
+    assert.ok(manifest.parity!.trainingCoreVsExported! < 1e-4);
+    const s = await ort.InferenceSession.create(join(dir, 'model', 'head.onnx'));
+    const out = (await s.run({ features: new ort.Tensor('float32', x, [3, D]) })).logits.data as Float32Array;
+    for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(out[i] - ref[i]) < 1e-3, `exported logit ${i}: ${out[i]} vs ${ref[i]}`);
+    await s.release();
+    // The training core (cafe eval --run) reads the same folder.
+    const { model } = loadRunModel(join(dir, 'run'));
+    const logits = torch.tidy(() => model.forward(undefined, torch.tensor(x, [3, D])).logits.data<'float32'>() as Float32Array);
+    for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(logits[i] - ref[i]) < 1e-3, `training-core logit ${i}: ${logits[i]} vs ${ref[i]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('cafe probe --save-run keeps the encoder spec as given (with its path) and its weights; eval refuses other weights', { skip: !nativeAvailable() && 'libtorch addon not built' }, async () => {
   const { main } = await import('../../src/cli/main.js');
   const { evaluateRun } = await import('../../src/eval/evaluate.js');

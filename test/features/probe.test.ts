@@ -102,3 +102,36 @@ test('adjustBias: subtracts tau * log(training prior); tau 1 makes a prior-only 
   const b2 = adjustBias(Float32Array.from([0, 0, 0, 0, 0, 0, 0]), labels, 0.5);
   assert.ok(Math.abs(b2[0] + 0.5 * Math.log(0.75)) < 1e-6);
 });
+
+/** Class c when dimension c is far from 0, at +3 or -3 at random: no linear map of x reads that, one hidden layer does. */
+function twoSided(n: number, seed: number, dim = 8): LabelledFeatures {
+  let s = seed;
+  const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const features = new Float32Array(n * dim);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 7;
+    labels[i] = c;
+    const sign = r() > 0 ? 1 : -1;
+    for (let d = 0; d < dim; d++) features[i * dim + d] = (d === c ? 3 * sign : 0) + 0.5 * r();
+  }
+  return { features, labels, dim };
+}
+
+test('trainProbe with a hidden layer reads what a linear probe cannot; same seed, same fit', { skip: !nativeAvailable() && 'libtorch addon not built' }, () => {
+  const train = twoSided(1400, 1), valid = twoSided(350, 2), held = twoSided(350, 3);
+  const linear = trainProbe(train, valid, { weightDecays: [1e-3] });
+  const cfg = { weightDecays: [1e-3], hidden: 32, steps: 600, lr: 3e-3, batchSize: 128 };
+  const mlp = trainProbe(train, valid, cfg);
+  assert.equal(mlp.hidden!.weight.length, 32 * 8); // [H, D]
+  assert.equal(mlp.hidden!.bias.length, 32);
+  assert.equal(mlp.weight.length, 7 * 32); // [C, H]
+  const acc = (p: typeof mlp) => score(predict(p, held.features), held.labels).accuracy;
+  assert.ok(acc(linear) < 0.7, `linear ${acc(linear)}`);
+  assert.ok(acc(mlp) > 0.95, `hidden layer ${acc(mlp)}`);
+  const again = trainProbe(train, valid, cfg);
+  assert.deepEqual(again.weight, mlp.weight);
+  assert.deepEqual(again.hidden!.weight, mlp.hidden!.weight);
+  assert.throws(() => trainProbe(train, valid, { ...cfg, dropout: 1 }), /dropout/);
+  assert.throws(() => trainProbe(train, valid, { ...cfg, hidden: 2.5 }), /hidden/);
+});

@@ -15,7 +15,8 @@ import { excludedStems, excludeItems } from '../../train/sources.js';
 
 const usage = `Usage: cafe probe --train SPEC --valid SPEC --target SPEC [--target SPEC ...] [options]
 
-Linear probe (logistic regression, trained with libtorch) on cached frozen features: trains on --train (repeatable:
+Probe (logistic regression, or with --hidden one hidden layer; trained with libtorch) on cached frozen features:
+trains on --train (repeatable:
 several sources stacked; --exclude keeps a target's images out of them), picks the
 weight decay on --valid only, reports accuracy and balanced accuracy on every --target. Features are standardised
 with the training set's statistics. Targets without some classes (CK+48 has no neutral) are scored with the 7-way
@@ -25,8 +26,13 @@ Options:
   --encoder E       encoder (default ${DEFAULT_ENCODER}); features come from the cache, missing ones are computed
   --preprocess P    preprocessing override (clip | cafe | faceres | JSON path)
   --wd LIST         weight decays to try, comma-separated (default 0,1e-5,1e-4,1e-3,1e-2,1e-1)
-  --steps N         full-batch Adam steps per fit (default 300)
-  --lr X            peak learning rate (default 0.01)
+  --steps N         Adam steps per fit (default 300 full-batch; 3000 minibatches with --hidden)
+  --lr X            peak learning rate (default 0.01; 1e-3 with --hidden)
+  --hidden N        a hidden layer of N ReLU units between the features and the classifier (default 0: linear),
+                    fitted on minibatches with dropout
+  --dropout P       with --hidden: dropout on the hidden units while fitting (default 0.5)
+  --input-dropout P with --hidden: dropout on the input features while fitting (default 0.2)
+  --batch-size N    with --hidden: rows per minibatch (default 512)
   --seed N          initialisation seed (default 0)
   --source-weights W  share of the loss per --train source, comma-separated (e.g. 1,1: sources count equally
                     whatever their sizes); default: every image counts once
@@ -46,7 +52,7 @@ const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(2) : '-');
 
 export const probe: Command = {
   name: ['probe'],
-  summary: 'linear probe on cached encoder features: train on one or more datasets, score accuracy on others',
+  summary: 'probe (linear or one hidden layer) on cached encoder features: train on one or more datasets, score on others',
   usage,
   async run(argv) {
     const { values } = parseArgs({
@@ -62,6 +68,10 @@ export const probe: Command = {
         target: { type: 'string', multiple: true },
         wd: { type: 'string' },
         steps: { type: 'string' },
+        hidden: { type: 'string' },
+        dropout: { type: 'string' },
+        'input-dropout': { type: 'string' },
+        'batch-size': { type: 'string' },
         lr: { type: 'string' },
         seed: { type: 'string' },
         balanced: { type: 'boolean', default: false },
@@ -78,6 +88,16 @@ export const probe: Command = {
       return 2;
     }
     const weightDecays = values.wd?.split(',').map(Number);
+    const num = (k: 'hidden' | 'dropout' | 'input-dropout' | 'batch-size' | 'steps' | 'lr' | 'seed') => {
+      const v = values[k];
+      if (v === undefined) return undefined;
+      const x = Number(v);
+      if (!Number.isFinite(x)) throw invalidParameter(`--${k}`, 'a number', v);
+      return x;
+    };
+    const hidden = num('hidden') ?? 0;
+    if (!Number.isInteger(hidden) || hidden < 0) throw invalidParameter('--hidden', 'an integer >= 0', values.hidden);
+    if (!hidden) for (const k of ['dropout', 'input-dropout', 'batch-size'] as const) if (values[k] !== undefined) throw invalidParameter(`--${k}`, 'only with --hidden N', values[k]);
     if (weightDecays?.some((x) => !(x >= 0))) throw invalidParameter('--wd', 'comma-separated numbers >= 0', values.wd);
     const { trainProbe, predict, score } = await import('../../features/probe.js'); // loads libtorch only here
     const t0 = performance.now();
@@ -114,9 +134,13 @@ export const probe: Command = {
     const tLoad = performance.now();
     const p = trainProbe(train, valid, {
       weightDecays,
-      steps: values.steps ? Number(values.steps) : undefined,
-      lr: values.lr ? Number(values.lr) : undefined,
-      seed: values.seed ? Number(values.seed) : undefined,
+      steps: num('steps'),
+      lr: num('lr'),
+      seed: num('seed'),
+      hidden,
+      dropout: num('dropout'),
+      inputDropout: num('input-dropout'),
+      batchSize: num('batch-size'),
       classWeights: values.balanced ? 'balanced' : 'none',
       sampleWeights,
       onFit: (wd, acc, s) => console.error(`  weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
@@ -154,6 +178,7 @@ export const probe: Command = {
       encoder: { name: encoder.name, dim: encoder.dim, weightsHash: encoder.weightsHash },
       train: { spec: train.spec, n: train.labels.length, sourceWeights: shares ?? null, exclude: values.exclude ?? [], logitAdjust: tau },
       valid: { spec: valid.spec, n: valid.labels.length },
+      hidden,
       chosenWeightDecay: p.weightDecay,
       grid: p.grid,
       results: rows,
@@ -178,11 +203,12 @@ export const probe: Command = {
         logitAdjust: tau,
         augViews,
         command: result.command,
+        ...(hidden ? { fit: { hidden, steps: num('steps') ?? 3000, lr: num('lr') ?? 1e-3, dropout: num('dropout') ?? 0.5, inputDropout: num('input-dropout') ?? 0.2, batchSize: num('batch-size') ?? 512 } } : {}),
       });
       console.error(`run folder: ${values['save-run']} (cafe eval --run / cafe export --run)`);
     }
     const md = [
-      `# Linear probe: ${encoder.name} features (${encoder.dim}-d)`,
+      `# ${hidden ? `Probe with a hidden layer of ${hidden}` : 'Linear probe'}: ${encoder.name} features (${encoder.dim}-d)`,
       '',
       `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}${tau ? `, post-hoc logit adjustment tau ${tau}` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
       '',
