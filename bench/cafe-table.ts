@@ -30,7 +30,7 @@ const GROUPS = [
   ['bb', 'Mask-CNN backbone at equal budget (3000 images, 3 epochs, projectF), as in the paper\'s backbone table'],
   ['dim', "Dimension matching at equal budget (3000 images, 1 epoch): faceres' 1024-d F vs the CNN's 512-d f"],
   ['balance', "Class balance against FER+'s prior (35 % neutral, 0.5 % disgust) at the ablation budget, CAFE projectF; `none` is the cpu-cafe-projectF row above"],
-  ['levers', 'Product levers (#11): frozen encoder (faceres, face-mesh geometry, both), training sources, class balance, augmented encoder views; linear heads fitted by `cafe probe --save-run` (full batch, standardised features, weight decay chosen on FER+ valid), scored by `cafe eval --run`; `lever-cafe-*` rows train the mask-CNN model on the same levers (`cafe train`, CPU recipe: all of FER+ train, 6 epochs). Not the paper\'s protocol when SFEW Train is a source: SFEW Val is then in-domain'],
+  ['levers', 'Product levers (#11): frozen encoder (faceres, face-mesh geometry, both), training sources, class balance, augmented encoder views; heads fitted by `cafe probe --save-run` (linear: full batch; `lever-mlp-*`: one 512-unit hidden layer, `--hidden 512`; standardised features, weight decay chosen on FER+ valid), scored by `cafe eval --run`; `lever-cafe-*` rows train the mask-CNN model on the same levers (`cafe train`, CPU recipe: all of FER+ train, 6 epochs). Not the paper\'s protocol when SFEW Train is a source: SFEW Val is then in-domain'],
   ['peers', 'Peers, as shipped (trained on their own data; crops fed as the datasets ship them)'],
 ] as const;
 
@@ -49,6 +49,8 @@ function describe(c: NonNullable<EvalJson['config']>): string {
 }
 
 function describeKind(c: NonNullable<EvalJson['config']>, m: { kind: string; finalRelu: boolean; maskActivation: string; dimMatch: string }): string {
+  const hidden = (m as { hidden?: number }).hidden;
+  if (m.kind === 'probe' && hidden) return `probe with a ${hidden}-unit hidden layer (minibatch Adam, dropout) on frozen ${encoderLabel(c.encoder?.name ?? 'faceres')} F${sourcesAndBalance(c)}`;
   if (m.kind === 'probe') return `linear probe on frozen ${encoderLabel(c.encoder?.name ?? 'faceres')} F${sourcesAndBalance(c)}`;
   if (m.kind === 'concat') return 'concat [F, f] + FC (Table 4)';
   const parts = [m.maskActivation === 'sigmoid' ? `mask sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0.5)' : ' (free, no final ReLU)'}` : `mask M = f, no sigmoid${m.finalRelu ? ' (post-ReLU, M >= 0)' : ''}`];

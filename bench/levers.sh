@@ -64,6 +64,17 @@ $CAFE features extract --encoder $DEEP --data ferplus:$D/ferplus:valid --data fe
 unset WD
 row lever-faceresdeep --encoder $DEEP $FER
 row lever-fused3 --encoder "faceres+facemesh+$DEEP" $FER
+# A hidden layer in the head (cafe probe --hidden 512: ReLU, minibatch Adam, dropout 0.2 on F and 0.5 on the hidden
+# units): the same features, read non-linearly. Weight decay chosen on FER+ valid from 1e-3 / 1e-2 (1e-3 won both
+# times); the logit-adjusted rows refit at 1e-3 (the fit is seeded: the same head, only the bias moves).
+export WD=1e-3,1e-2
+row lever-mlp-fused-2src-aug2 --encoder faceres+facemesh $FER $SFEW --aug-views 2 --hidden 512
+export WD=1e-3
+row lever-mlp-fused-2src-aug2-la0.5 --encoder faceres+facemesh $FER $SFEW --aug-views 2 --hidden 512 --logit-adjust 0.5
+row lever-mlp-fused-2src-aug2-la0.25 --encoder faceres+facemesh $FER $SFEW --aug-views 2 --hidden 512 --logit-adjust 0.25
+export WD=1e-3,1e-2
+row lever-mlp-fused --encoder faceres+facemesh $FER --hidden 512
+unset WD
 # The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.
 $CAFE train --config configs/cafe-cpu.json --out runs/product-cafe-fused-aug2-norm-2src-la0.5 name=product-cafe-fused-aug2-norm-2src-la0.5 \
   encoder.name=faceres+facemesh data.augViews=2 model.normalizeF=true \
