@@ -40,6 +40,12 @@ export interface TrainConfig {
      * image there are removed (e.g. photos/sfew-frames, full frames of SFEW Train images that are a target).
      */
     exclude: string[];
+    /**
+     * What an image in data.exclude takes out of the sources: 'clip' (default) every image of its clip (the name
+     * without a trailing _<frame number>: other frames of a target's movie clip are near-duplicates of it), 'image'
+     * the same file name only (what runs before this key did).
+     */
+    excludeBy: 'clip' | 'image';
     /** The source's own validation split: picks the best epoch. Never a target. */
     valid: string;
     /** Mask-CNN input side in px; 224 in the paper, small on CPU. */
@@ -135,6 +141,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
     train: 'ferplus:../shared/datasets/ferplus:train:mode=majority',
     sourceWeights: [],
     exclude: [],
+    excludeBy: 'clip',
     valid: 'ferplus:../shared/datasets/ferplus:valid:mode=majority',
     imageSize: 224,
     margin: 0,
@@ -218,6 +225,7 @@ export function resolveConfig(partial: Json = {}, overrides: string[] = []): Tra
   if (!Number.isInteger(c.data.augViews) || c.data.augViews < 0) throw invalidParameter('data.augViews', 'an integer >= 0', c.data.augViews);
   if (!(c.data.augP >= 0 && c.data.augP <= 1)) throw invalidParameter('data.augP', 'a probability in [0, 1]', c.data.augP);
   if (c.data.sourceWeights.some((w) => typeof w !== 'number' || !(w >= 0))) throw invalidParameter('data.sourceWeights', 'non-negative numbers', JSON.stringify(c.data.sourceWeights));
+  if (!['clip', 'image'].includes(c.data.excludeBy)) throw invalidParameter('data.excludeBy', 'clip | image', c.data.excludeBy);
   if (c.data.exclude.some((f) => typeof f !== 'string')) throw invalidParameter('data.exclude', 'folder paths', JSON.stringify(c.data.exclude));
   const nTrain = typeof c.data.train === 'string' ? 1 : c.data.train.length;
   if (c.data.sourceWeights.length > 0 && c.data.sourceWeights.length !== nTrain) throw invalidParameter('data.sourceWeights', `one weight per data.train source (${nTrain}) or []`, JSON.stringify(c.data.sourceWeights));

@@ -38,6 +38,8 @@ export interface ProbeRunInfo {
   train: string[];
   valid: string;
   exclude: string[];
+  /** How data.exclude applies (cafe probe --exclude-by); default 'clip'. */
+  excludeBy?: 'clip' | 'image';
   /** Share per training source (cafe probe --source-weights); [] = every image once. */
   sourceWeights: number[];
   validAccuracy: number;
@@ -59,7 +61,7 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
   const cfg = resolveConfig(
     {
       name: info.name,
-      data: { train: info.train.length === 1 ? info.train[0] : info.train, valid: info.valid, exclude: info.exclude, sourceWeights: info.sourceWeights, imageSize: 48 },
+      data: { train: info.train.length === 1 ? info.train[0] : info.train, valid: info.valid, exclude: info.exclude, excludeBy: info.excludeBy ?? 'clip', sourceWeights: info.sourceWeights, imageSize: 48 },
       encoder: { name: info.encoder, allowPartial: false },
       model: { kind: 'probe', hidden: p.hidden ? p.hidden.bias.length : 0 },
       loss: { classBalance: info.classBalance },

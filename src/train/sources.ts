@@ -1,8 +1,10 @@
 // Several training sources as one (#11 item 5): FER+ train plus, say, SFEW Train. Each source keeps its own feature
 // cache entry (the cache is keyed by dataset root); the trainer sees one Dataset whose item ids carry a source prefix
 // when there is more than one source, one merged feature table, and (optionally) per-item sampling weights that give
-// each source its share of every epoch. Targets stay out: `data.exclude` names folders whose image names are removed
-// from every source (photos/sfew-frames holds the full frames of ~100 SFEW images, a target).
+// each source its share of every epoch. Targets stay out: `data.exclude` names folders whose images are removed from
+// every source (photos/sfew-frames holds the full frames of ~100 SFEW images, a target). By default a whole clip goes
+// (data.excludeBy 'clip'): SFEW Train holds other frames of the same movie clips, near-duplicates of a target frame
+// with the same face and label (53 such images for photos/sfew-frames).
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileError, invalidParameter } from '../errors.js';
@@ -17,14 +19,27 @@ export function trainSpecs(train: string | string[]): string[] {
   return specs;
 }
 
-/** The image-name stems (file name without extension) under the folders, recursively. */
-export function excludedStems(folders: string[]): Set<string> {
+/** What an excluded image takes with it: itself only, or every image of its clip. */
+export type ExcludeBy = 'image' | 'clip';
+
+/**
+ * The key two images share when they belong together: the name stem ('image'), or the stem without a trailing frame
+ * number, `_<digits>` ('clip': SFEW's Movie_Clip_Frame -> Movie_Clip, CK+'s S005_001_00000011 -> S005_001, the
+ * sequence). Names without one are their own clip.
+ */
+export function excludeKey(stem: string, by: ExcludeBy): string {
+  return by === 'clip' ? stem.replace(/_\d+$/, '') : stem;
+}
+
+/** The exclusion keys (excludeKey of each image-name stem) of the images under the folders, recursively. */
+export function excludedStems(folders: string[], by: ExcludeBy = 'clip'): Set<string> {
+  if (by !== 'image' && by !== 'clip') throw invalidParameter('data.excludeBy', "'clip' or 'image'", by);
   const stems = new Set<string>();
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.name.startsWith('.')) continue;
       if (e.isDirectory()) walk(join(dir, e.name));
-      else if (isImageName(e.name)) stems.add(basename(e.name, extname(e.name)));
+      else if (isImageName(e.name)) stems.add(excludeKey(basename(e.name, extname(e.name)), by));
     }
   };
   for (const f of folders) {
@@ -46,13 +61,13 @@ function itemStem(it: DatasetItem): string {
   return basename(name, extname(name));
 }
 
-/** `ds` without the items whose image name is in `stems`; the removed ones are listed in `skipped`. */
-export function excludeItems(ds: Dataset, stems: Set<string>): Dataset {
+/** `ds` without the items whose key (excludeKey, same `by` as excludedStems) is in `stems`; listed in `skipped`. */
+export function excludeItems(ds: Dataset, stems: Set<string>, by: ExcludeBy = 'clip'): Dataset {
   if (stems.size === 0) return ds;
   const kept: DatasetItem[] = [];
   const skipped = [...ds.skipped];
   for (const it of ds.items) {
-    if (stems.has(itemStem(it))) skipped.push({ id: it.id, reason: 'excluded (data.exclude: the image is also a target)' });
+    if (stems.has(excludeKey(itemStem(it), by))) skipped.push({ id: it.id, reason: `excluded (data.exclude: ${by === 'clip' ? 'its clip is' : 'the image is'} also a target)` });
     else kept.push(it);
   }
   return { ...ds, items: kept, skipped };

@@ -44,6 +44,25 @@ test('data.exclude: items whose file name matches an image in the folders are re
   }
 });
 
+test('excludeBy clip: a target frame takes the other frames of its clip out of the sources; image: only itself', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    await writeImage(join(dir, 'frames', 'Happy', 'Movie_000123_00000005.jpg'));
+    const clip = (stem: string): Dataset['items'][number] => ({ id: `Train/Happy/${stem}.png`, source: { kind: 'file', path: `/d/Train/Happy/${stem}.png` }, label: 'happiness' });
+    const src: Dataset = { spec: 'gen:sfew', name: 'sfew', items: ['Movie_000123_00000005', 'Movie_000123_00000017', 'Movie_000999_00000005', 'Other_000123_00000005', 'fer0001'].map(clip), skipped: [], notes: [] };
+    const byClip = excludeItems(src, excludedStems([join(dir, 'frames')]), 'clip');
+    assert.deepEqual(byClip.items.map((it) => it.id), ['Train/Happy/Movie_000999_00000005.png', 'Train/Happy/Other_000123_00000005.png', 'Train/Happy/fer0001.png']);
+    assert.match(byClip.skipped[1].reason, /its clip is also a target/);
+    const byImage = excludeItems(src, excludedStems([join(dir, 'frames')], 'image'), 'image');
+    assert.equal(byImage.items.length, 4);
+    assert.equal(excludedStems([join(dir, 'frames')]).has('Movie_000123'), true, 'clip is the default');
+    assert.throws(() => excludedStems([join(dir, 'frames')], 'movie' as never), /data\.excludeBy/);
+    assert.throws(() => resolveConfig({}, ['data.excludeBy=movie']), /data\.excludeBy/);
+  } finally {
+    cleanup();
+  }
+});
+
 test('mergeSources / mergeTables: ids carry the source when there are several; each source looks up its own ids', () => {
   const a = ds('a', 3);
   const b = ds('b', 2);

@@ -10,7 +10,7 @@ import { adjustBias, concatSets, labelledFeatures, sourceRowWeights, type Labell
 import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
 import { invalidParameter } from '../../errors.js';
-import { excludedStems, excludeItems } from '../../train/sources.js';
+import { excludedStems, excludeItems, type ExcludeBy } from '../../train/sources.js';
 
 
 const usage = `Usage: cafe probe --train SPEC --valid SPEC --target SPEC [--target SPEC ...] [options]
@@ -38,7 +38,9 @@ Options:
                     whatever their sizes); default: every image counts once
   --logit-adjust T  post-hoc logit adjustment: subtract T * log(class prior of the training set) from the logits
                     (folded into the bias; 1 = as if balanced, 0 = off, the default)
-  --exclude DIR     folder of images kept out of every --train source by file name (repeatable), e.g. photos/sfew-frames
+  --exclude DIR     folder of images kept out of every --train source (repeatable), e.g. photos/sfew-frames
+  --exclude-by B    clip (default): an excluded image takes every image of its clip with it (same name without the
+                    trailing _<frame number>: near-duplicate frames of a target); image: the same file name only
   --aug-views K      also train on K augmented views of every --train image (framing jitter, blur, low resolution,
                     light; cached like the images: see src/features/augment.ts); default 0
   --balanced        class-balanced loss weights (N / (C * count)), against the training set's class skew
@@ -62,6 +64,7 @@ export const probe: Command = {
         preprocess: { type: 'string' },
         train: { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
+        'exclude-by': { type: 'string', default: 'clip' },
         'source-weights': { type: 'string' },
         'logit-adjust': { type: 'string' },
         valid: { type: 'string' },
@@ -104,12 +107,14 @@ export const probe: Command = {
     const encoder = await createEncoder(values.encoder, { preprocess: values.preprocess ? loadPreprocess(values.preprocess) : undefined });
     const cacheDir = values['cache-dir'] ?? defaultCacheDir();
     // Target images kept out of every training source (e.g. photos/sfew-frames: full frames of SFEW Train images).
-    const stems = excludedStems(values.exclude ?? []);
+    const excludeBy = values['exclude-by'] as ExcludeBy;
+    if (excludeBy !== 'clip' && excludeBy !== 'image') throw invalidParameter('--exclude-by', 'clip or image', excludeBy);
+    const stems = excludedStems(values.exclude ?? [], excludeBy);
     const augViews = values['aug-views'] !== undefined ? Number(values['aug-views']) : 0;
     if (!Number.isInteger(augViews) || augViews < 0) throw invalidParameter('--aug-views', 'an integer >= 0', values['aug-views']);
     const load = async (spec: string, isTrain = false): Promise<LabelledSet> => {
       const opened = await openDataset(spec);
-      const ds = isTrain ? excludeItems(opened, stems) : opened;
+      const ds = isTrain ? excludeItems(opened, stems, excludeBy) : opened;
       if (ds.items.length < opened.items.length) console.error(`${ds.spec}: ${opened.items.length - ds.items.length} items excluded (--exclude)`);
       const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true, augViews: isTrain ? augViews : 0 });
       console.error(`${ds.spec}: ${s.labels.length} labelled rows (${s.cache.hits} cached, ${s.cache.computed} computed, ${s.dropped} dropped) in ${s.cache.seconds.toFixed(1)}s`);
@@ -196,6 +201,7 @@ export const probe: Command = {
         train: values.train,
         valid: values.valid,
         exclude: values.exclude ?? [],
+        excludeBy,
         sourceWeights: shares ?? [],
         validAccuracy: v.accuracy,
         validBalancedAccuracy: v.balancedAccuracy,
