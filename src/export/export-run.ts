@@ -33,6 +33,9 @@ export interface ExportOptions {
   tta?: Tta;
   /** Weights file inside the run; default: best*.safetensors, else model*.safetensors, else the last one by name. */
   weights?: string;
+  /** Side of the aligned crop cut from photos (model.json align.size); default the gray source's size (FER+: 48), else
+   *  DEFAULT_ALIGN_OPTIONS.size. */
+  alignSize?: number;
 }
 
 
@@ -209,7 +212,7 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
     head: 'head.onnx',
     maskPreprocess: pre,
     precision: fp16 ? 'fp16' : 'fp32',
-    align: { ...DEFAULT_ALIGN_OPTIONS, ...(grayDataset ? { size: GRAY_DATASETS[grayDataset] } : {}) },
+    align: { ...DEFAULT_ALIGN_OPTIONS, ...(grayDataset ? { size: GRAY_DATASETS[grayDataset] } : {}), ...(opts.alignSize ? { size: opts.alignSize } : {}) },
     colour: grayDataset ? 'gray' : 'rgb',
     ...(opts.tta && opts.tta !== 'none' ? { tta: opts.tta } : {}),
     parity,

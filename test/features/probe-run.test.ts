@@ -106,6 +106,8 @@ test('saveProbeRun with a hidden layer -> cafe export and cafe eval: standardisa
     }
     const { manifest } = await exportRun(join(dir, 'run'), join(dir, 'model'));
     assert.equal(manifest.featureDim, D);
+    assert.equal(manifest.align!.size, 48); // FER+ among the sources: its 48 px crops
+    assert.equal((await exportRun(join(dir, 'run'), join(dir, 'model96'), { alignSize: 96 })).manifest.align!.size, 96);
     assert.ok(manifest.parity!.trainingCoreVsExported! < 1e-4);
     const s = await ort.InferenceSession.create(join(dir, 'model', 'head.onnx'));
     const out = (await s.run({ features: new ort.Tensor('float32', x, [3, D]) })).logits.data as Float32Array;

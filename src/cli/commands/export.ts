@@ -3,7 +3,7 @@ import { invalidParameter } from '../../errors.js';
 import { exportRun } from '../../export/export-run.js';
 import { TTAS, type Tta } from '../../export/manifest.js';
 
-const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--with-encoder] [--name NAME] [--weights FILE]
+const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--with-encoder] [--name NAME] [--weights FILE] [--tta T] [--align-size N]
 
 Exports a trained CAFE run (config.json + safetensors weights) to a model folder that \`cafe predict --model DIR\`
 and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): model.json + head.onnx.
@@ -14,7 +14,10 @@ and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): m
   --with-encoder  also write the encoder as encoder.onnx (faceres, +13 MB): a self-contained folder, e.g. for onnxruntime-web
   --name NAME     model name recorded in model.json
   --tta none|flip test-time augmentation the model uses by default (flip: each face averaged with its mirror)
-  --weights FILE  weights file inside the run (default best.safetensors, else final.safetensors)`;
+  --weights FILE  weights file inside the run (default best.safetensors, else final.safetensors)
+  --align-size N  side in px of the aligned face crop cut from photos (default 48 when a gray 48 px source such as
+                  FER+ is among the training sources, else 224): a model that also trained on larger faces may read
+                  photos better at a larger size`;
 
 function value(argv: string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
@@ -47,7 +50,10 @@ export const exportCommand: Command = {
       console.error(USAGE);
       return 2;
     }
-    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv) });
+    const a = value(argv, '--align-size');
+    const alignSize = a === undefined ? undefined : Number(a);
+    if (alignSize !== undefined && !(Number.isInteger(alignSize) && alignSize >= 16 && alignSize <= 1024)) throw invalidParameter('--align-size', 'an integer from 16 to 1024 (px)', a);
+    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv), alignSize });
     const p = Object.entries(r.manifest.parity ?? {}).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
     console.log(`wrote ${r.outDir}/head.onnx (${(r.bytes / 1e6).toFixed(1)} MB, ${r.manifest.precision}) and model.json${p ? `; max |logit diff| ${p}` : ''}`);
     return 0;
