@@ -16,6 +16,9 @@ for e in faceres facemesh; do
 done
 
 FER="--train ferplus:$D/ferplus:train:mode=majority"
+# --exclude takes out the target frames and every other frame of their movie clips (cafe probe --exclude-by clip, the
+# default: 147 SFEW Train images). The two-source probe rows in the table were refitted that way; before it only the
+# 94 images with the frames' own names went, as in the mask-CNN row lever-cafe-fused-aug2-norm-2src-la0.5 (not retrained).
 SFEW="--train sfew:$D/sfew2:train --exclude $D/photos/sfew-frames"
 T="--target ferplus:$D/ferplus:test:mode=majority --target sfew:$D/sfew2:val --target ckplus:$D/ckplus48"
 row() {
