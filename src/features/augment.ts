@@ -9,6 +9,7 @@
 import { warpAffine } from '../detect/warp.js';
 import type { RgbImage } from '../encoders/types.js';
 import { invalidParameter } from '../errors.js';
+import { mulberry32 } from '../util/rng.js';
 
 /** Bump when augmentFace changes: cached views under the old version are then simply not read. */
 export const AUGMENT_VERSION = 1;
@@ -54,16 +55,10 @@ export const DEFAULT_AUGMENT: AugmentConfig = {
 
 /** A seeded uniform [0, 1) generator (mulberry32) for one view of one item. */
 export function viewRandom(id: string, k: number): () => number {
-  // FNV-1a over the key, then mulberry32.
+  // FNV-1a over the key, then mulberry32 (the stream the cached views were made with: keep it).
   let s = 0x811c9dc5;
   for (const ch of `${AUGMENT_VERSION}|${k}|${id}`) s = Math.imul(s ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(s);
 }
 
 /** Separable Gaussian blur of an interleaved image (edges replicated). */

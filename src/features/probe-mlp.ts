@@ -5,6 +5,7 @@
 // the linear fit takes would not regularise: the minibatch noise and dropout do.
 import * as torch from '../torch/index.js';
 import { NUM_CLASSES } from '../labels.js';
+import { mulberry32 } from '../util/rng.js';
 
 export interface MlpFitOptions {
   hidden: number;
@@ -24,17 +25,6 @@ export interface MlpFit {
   loss: number;
 }
 
-/** Deterministic row draws (mulberry32): the same seed gives the same minibatches on every machine. */
-function rows(seed: number): () => number {
-  let a = (seed ^ 0x9e3779b9) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One fit: x [N, D] standardised, y [N] int64; `steps` minibatches of rows drawn uniformly with replacement, lr
@@ -49,7 +39,7 @@ export function fitMlp(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number
   const opt = new torch.optim.Adam(params, { lr, weightDecay: wd });
   const N = x.shape[0];
   const B = Math.min(o.batchSize, N);
-  const draw = rows(seed);
+  const draw = mulberry32(seed ^ 0x9e3779b9); // row draws: the same seed gives the same minibatches everywhere
   const recent: number[] = [];
   for (let s = 0; s < steps; s++) {
     opt.lr = lr * 0.5 * (1 + Math.cos((Math.PI * s) / steps));

@@ -102,3 +102,16 @@ export function hashString(s: string): number {
   }
   return h >>> 0;
 }
+
+/** mulberry32: a small uniform [0, 1) stream from a 32-bit state. Kept beside Rng because cached data depend on its
+ *  exact stream: the augmented views (features/augment.ts) and the hidden-layer probe's row draws (probe-mlp.ts). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

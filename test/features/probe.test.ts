@@ -22,7 +22,8 @@ test('featureStats: per-dimension mean/std; constant dimensions get std 1', () =
   assert.deepEqual(Array.from(std), [1, 1]);
 });
 
-function synthetic(n: number, seed: number, dim = 16): LabelledFeatures {
+/** Class c sits at +3 on dimension c; `twoSided`: at +3 or -3 at random, which no linear map reads (a hidden layer does). */
+function synthetic(n: number, seed: number, dim = 16, twoSided = false): LabelledFeatures {
   let s = seed;
   const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
   const features = new Float32Array(n * dim);
@@ -31,7 +32,8 @@ function synthetic(n: number, seed: number, dim = 16): LabelledFeatures {
     const c = i % 7;
     labels[i] = c;
     // Class c sits at +3 on dimension c, plus noise; a large offset and scale on the last dimension test standardising.
-    for (let d = 0; d < dim; d++) features[i * dim + d] = (d === c ? 3 : 0) + r() + (d === dim - 1 ? 1000 + 100 * r() : 0);
+    const at = twoSided && r() < 0 ? -3 : 3;
+    for (let d = 0; d < dim; d++) features[i * dim + d] = (d === c ? at : 0) + r() + (d === dim - 1 ? 1000 + 100 * r() : 0);
   }
   return { features, labels, dim };
 }
@@ -103,23 +105,8 @@ test('adjustBias: subtracts tau * log(training prior); tau 1 makes a prior-only 
   assert.ok(Math.abs(b2[0] + 0.5 * Math.log(0.75)) < 1e-6);
 });
 
-/** Class c when dimension c is far from 0, at +3 or -3 at random: no linear map of x reads that, one hidden layer does. */
-function twoSided(n: number, seed: number, dim = 8): LabelledFeatures {
-  let s = seed;
-  const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
-  const features = new Float32Array(n * dim);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % 7;
-    labels[i] = c;
-    const sign = r() > 0 ? 1 : -1;
-    for (let d = 0; d < dim; d++) features[i * dim + d] = (d === c ? 3 * sign : 0) + 0.5 * r();
-  }
-  return { features, labels, dim };
-}
-
 test('trainProbe with a hidden layer reads what a linear probe cannot; same seed, same fit', { skip: !nativeAvailable() && 'libtorch addon not built' }, () => {
-  const train = twoSided(1400, 1), valid = twoSided(350, 2), held = twoSided(350, 3);
+  const train = synthetic(1400, 1, 8, true), valid = synthetic(350, 2, 8, true), held = synthetic(350, 3, 8, true);
   const linear = trainProbe(train, valid, { weightDecays: [1e-3] });
   const cfg = { weightDecays: [1e-3], hidden: 32, steps: 600, lr: 3e-3, batchSize: 128 };
   const mlp = trainProbe(train, valid, cfg);
