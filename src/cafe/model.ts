@@ -76,10 +76,9 @@ export class CafeModel extends Module {
     let inFc: number;
     if (this.kind === 'baseline') inFc = d;
     else if (this.kind === 'probe') {
-      inFc = D;
       // Registered before fc so parameters() lists the layers in forward order.
       if ((model.hidden ?? 0) > 0) this.hidden = this.registerModule('hidden', new Linear(D, model.hidden));
-      if (this.hidden) inFc = model.hidden;
+      inFc = this.hidden ? model.hidden : D;
     }
     else if (this.kind === 'concat') inFc = D + d;
     else if (D === d) inFc = D;

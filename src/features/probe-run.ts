@@ -51,8 +51,8 @@ export interface ProbeRunInfo {
   augViews?: number;
   /** How it was made, kept in the weights' metadata. */
   command: string;
-  /** Fit settings kept in the weights' metadata (steps, lr, dropout, ...), e.g. for the hidden-layer probe. */
-  fit?: Record<string, number>;
+  /** Fit settings kept in the weights' metadata (Probe.fit: steps, lr, dropout, ...), e.g. for the hidden-layer probe. */
+  fit?: Probe['fit'];
 }
 
 /** Writes the run folder `dir`; returns the resolved config saved in it. */

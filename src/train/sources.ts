@@ -31,8 +31,14 @@ export function excludeKey(stem: string, by: ExcludeBy): string {
   return by === 'clip' ? stem.replace(/_\d+$/, '') : stem;
 }
 
-/** The exclusion keys (excludeKey of each image-name stem) of the images under the folders, recursively. */
-export function excludedStems(folders: string[], by: ExcludeBy = 'clip'): Set<string> {
+/** What data.exclude takes out: the keys (excludeKey) of the images under its folders, and the rule that made them. */
+export interface Exclusion {
+  by: ExcludeBy;
+  keys: Set<string>;
+}
+
+/** The exclusion of the images under the folders, recursively; excludeItems applies it with the same rule. */
+export function excludedStems(folders: string[], by: ExcludeBy = 'clip'): Exclusion {
   if (by !== 'image' && by !== 'clip') throw invalidParameter('data.excludeBy', "'clip' or 'image'", by);
   const stems = new Set<string>();
   const walk = (dir: string): void => {
@@ -53,7 +59,7 @@ export function excludedStems(folders: string[], by: ExcludeBy = 'clip'): Set<st
     if (!ok) throw fileError(dir, 'data.exclude: not a folder (each entry is a folder of images to keep out of training, e.g. a target)');
     walk(dir);
   }
-  return stems;
+  return { by, keys: stems };
 }
 
 function itemStem(it: DatasetItem): string {
@@ -61,13 +67,13 @@ function itemStem(it: DatasetItem): string {
   return basename(name, extname(name));
 }
 
-/** `ds` without the items whose key (excludeKey, same `by` as excludedStems) is in `stems`; listed in `skipped`. */
-export function excludeItems(ds: Dataset, stems: Set<string>, by: ExcludeBy = 'clip'): Dataset {
-  if (stems.size === 0) return ds;
+/** `ds` without the items the exclusion names (their key under its rule); the removed ones are listed in `skipped`. */
+export function excludeItems(ds: Dataset, { by, keys }: Exclusion): Dataset {
+  if (keys.size === 0) return ds;
   const kept: DatasetItem[] = [];
   const skipped = [...ds.skipped];
   for (const it of ds.items) {
-    if (stems.has(excludeKey(itemStem(it), by))) skipped.push({ id: it.id, reason: `excluded (data.exclude: ${by === 'clip' ? 'its clip is' : 'the image is'} also a target)` });
+    if (keys.has(excludeKey(itemStem(it), by))) skipped.push({ id: it.id, reason: `excluded (data.exclude: ${by === 'clip' ? 'its clip is' : 'the image is'} also a target)` });
     else kept.push(it);
   }
   return { ...ds, items: kept, skipped };

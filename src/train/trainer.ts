@@ -136,10 +136,10 @@ export async function train(cfg: TrainConfig, runDir: string, opts: TrainOptions
 
   // Data: the training sources (minus data.exclude) merged into one set, cached features, loaders over the items
   // that have both.
-  const stems = excludedStems(cfg.data.exclude, cfg.data.excludeBy);
+  const exclusion = excludedStems(cfg.data.exclude, cfg.data.excludeBy);
   const sources = opts.datasets?.train ? [opts.datasets.train].flat() : await Promise.all(trainSpecs(cfg.data.train).map((s) => openDataset(absoluteSpec(s))));
-  const merged = mergeSources(sources.map((ds) => excludeItems(ds, stems, cfg.data.excludeBy)));
-  if (stems.size > 0) merged.sources.forEach((ds, k) => log(`data.exclude: ${ds.items.length} of ${sources[k].items.length} items of ${ds.spec} kept`));
+  const merged = mergeSources(sources.map((ds) => excludeItems(ds, exclusion)));
+  if (exclusion.keys.size > 0) merged.sources.forEach((ds, k) => log(`data.exclude: ${ds.items.length} of ${sources[k].items.length} items of ${ds.spec} kept`));
   const rawTrain = merged.dataset;
   const rawValid = opts.datasets?.valid ?? (await openDataset(absoluteSpec(cfg.data.valid)));
   const drawnTrain = draw(rawTrain, cfg.data.trainLimit, cfg.seed);

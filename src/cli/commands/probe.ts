@@ -109,12 +109,12 @@ export const probe: Command = {
     // Target images kept out of every training source (e.g. photos/sfew-frames: full frames of SFEW Train images).
     const excludeBy = values['exclude-by'] as ExcludeBy;
     if (excludeBy !== 'clip' && excludeBy !== 'image') throw invalidParameter('--exclude-by', 'clip or image', excludeBy);
-    const stems = excludedStems(values.exclude ?? [], excludeBy);
+    const exclusion = excludedStems(values.exclude ?? [], excludeBy);
     const augViews = values['aug-views'] !== undefined ? Number(values['aug-views']) : 0;
     if (!Number.isInteger(augViews) || augViews < 0) throw invalidParameter('--aug-views', 'an integer >= 0', values['aug-views']);
     const load = async (spec: string, isTrain = false): Promise<LabelledSet> => {
       const opened = await openDataset(spec);
-      const ds = isTrain ? excludeItems(opened, stems, excludeBy) : opened;
+      const ds = isTrain ? excludeItems(opened, exclusion) : opened;
       if (ds.items.length < opened.items.length) console.error(`${ds.spec}: ${opened.items.length - ds.items.length} items excluded (--exclude)`);
       const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true, augViews: isTrain ? augViews : 0 });
       console.error(`${ds.spec}: ${s.labels.length} labelled rows (${s.cache.hits} cached, ${s.cache.computed} computed, ${s.dropped} dropped) in ${s.cache.seconds.toFixed(1)}s`);
@@ -209,7 +209,7 @@ export const probe: Command = {
         logitAdjust: tau,
         augViews,
         command: result.command,
-        ...(hidden ? { fit: { hidden, steps: num('steps') ?? 3000, lr: num('lr') ?? 1e-3, dropout: num('dropout') ?? 0.5, inputDropout: num('input-dropout') ?? 0.2, batchSize: num('batch-size') ?? 512 } } : {}),
+        ...(hidden ? { fit: p.fit } : {}),
       });
       console.error(`run folder: ${values['save-run']} (cafe eval --run / cafe export --run)`);
     }
