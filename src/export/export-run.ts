@@ -13,7 +13,7 @@ import { defaultFaceresPath, faceresOnnx } from '../encoders/faceres.js';
 import { loadTfjsGraph } from '../encoders/tfjs-graph.js';
 import { nodeRuntime } from '../runtime/node.js';
 import type { PreprocessConfig } from '../encoders/types.js';
-import { DEFAULT_ALIGN_OPTIONS } from '../detect/align.js';
+import { ALIGN_FRAMES, DEFAULT_ALIGN_OPTIONS, type AlignFrameName } from '../detect/align.js';
 import { buildHeadGraph, DEFAULT_HEAD_MODEL, type HeadModelConfig } from './cafe-onnx.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, parityInputs, type CafeManifest, type Tta } from './manifest.js';
 import { readSafetensorsPlain, type PlainTensor } from './safetensors-read.js';
@@ -36,6 +36,9 @@ export interface ExportOptions {
   /** Side of the aligned crop cut from photos (model.json align.size); default the gray source's size (FER+: 48), else
    *  DEFAULT_ALIGN_OPTIONS.size. */
   alignSize?: number;
+  /** Canonical face frame for photos (model.json align: eye height, inter-ocular distance, aspect), a name of
+   *  ALIGN_FRAMES; default 'ferplus' (square). 'sfew' frames faces as SFEW's official 143 x 181 crops. */
+  alignFrame?: AlignFrameName;
 }
 
 
@@ -165,6 +168,9 @@ function featureDim(w: Map<string, PlainTensor>, m: HeadModelConfig, encoder: st
 export const FP16_ABOVE_BYTES = 20e6;
 
 export async function exportRun(run: string, outDir: string, opts: ExportOptions = {}): Promise<ExportResult> {
+  const frame = opts.alignFrame ?? 'ferplus';
+  if (!Object.hasOwn(ALIGN_FRAMES, frame)) throw invalidParameter('alignFrame', Object.keys(ALIGN_FRAMES).join(' or '), frame);
+  if (opts.alignSize !== undefined && !(Number.isInteger(opts.alignSize) && opts.alignSize >= 16 && opts.alignSize <= 1024)) throw invalidParameter('alignSize', 'an integer from 16 to 1024 (px)', opts.alignSize);
   const cfg = readConfig(run);
   const weightsPath = pickWeights(run, opts.weights);
   const { tensors, metadata } = readSafetensorsPlain(weightsPath);
@@ -212,12 +218,12 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
     head: 'head.onnx',
     maskPreprocess: pre,
     precision: fp16 ? 'fp16' : 'fp32',
-    align: { ...DEFAULT_ALIGN_OPTIONS, ...(grayDataset ? { size: GRAY_DATASETS[grayDataset] } : {}), ...(opts.alignSize ? { size: opts.alignSize } : {}) },
+    align: { ...DEFAULT_ALIGN_OPTIONS, ...(grayDataset ? { size: GRAY_DATASETS[grayDataset] } : {}), ...(opts.alignSize ? { size: opts.alignSize } : {}), ...ALIGN_FRAMES[frame] },
     colour: grayDataset ? 'gray' : 'rgb',
     ...(opts.tta && opts.tta !== 'none' ? { tta: opts.tta } : {}),
     parity,
     ...(reference ? { reference } : {}),
-    source: { run: resolve(run), weights: weightsPath, model, commit: gitHead(), exportedAt: new Date().toISOString(), trainingConfig: cfg, metadata },
+    source: { run, weights: weightsPath, model, commit: gitHead(), exportedAt: new Date().toISOString(), trainingConfig: cfg, metadata },
   };
   if (opts.withEncoder) {
     if (encoder !== 'faceres') throw invalidParameter('withEncoder', "the 'faceres' encoder (others already are ONNX files)", encoder);

@@ -37,7 +37,7 @@ export interface CafeManifest {
   maskPreprocess?: PreprocessConfig;
   /** 'fp16' = weights stored as half floats, computed in float32. */
   precision?: 'fp32' | 'fp16';
-  /** Canonical face frame the model should get (defaults: DEFAULT_ALIGN_OPTIONS). align.size is the crop side:
+  /** Canonical face frame the model should get (defaults: DEFAULT_ALIGN_OPTIONS). align.size is the crop width:
    *  the training images' resolution when they were small (FER+ 48 px), so the encoder upsamples crops as in training. */
   align?: AlignOptions;
   /** 'gray': crops are turned to luma repeated on 3 channels (the training set was grayscale, e.g. FER+). */

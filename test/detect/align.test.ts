@@ -2,7 +2,7 @@
 // whatever the face's rotation and scale; the warp samples the right pixels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignFace, alignmentMap, applyAffine, DEFAULT_ALIGN_OPTIONS } from '../../src/detect/align.js';
+import { ALIGN_FRAMES, alignFace, alignmentMap, applyAffine, DEFAULT_ALIGN_OPTIONS } from '../../src/detect/align.js';
 import { warpAffine, scaleMap } from '../../src/detect/warp.js';
 import type { DetectedFace } from '../../src/detect/types.js';
 import { invalidParameter } from '../../src/errors.js';
@@ -52,6 +52,36 @@ test('aligned crop of a synthetic face has its two "eyes" at the canonical place
   assert.ok(at(100, ey) < 100, 'between the eyes dark');
 });
 
+test('a non-square frame (aspect): crop height = size x aspect, eyes at eyeY of the height and eyeDistance of the width', () => {
+  const o = { ...DEFAULT_ALIGN_OPTIONS, size: 143, ...ALIGN_FRAMES.sfew };
+  const left = { x: 300, y: 200 };
+  const right = { x: 353, y: 212 };
+  const m = alignmentMap(left, right, { x: 0, y: 0, width: 1, height: 1 }, o);
+  const H = Math.round(143 * o.aspect);
+  assert.equal(H, 181);
+  const half = (o.eyeDistance * 143) / 2;
+  const l = applyAffine(m, { x: 71.5 - half, y: o.eyeY * H });
+  const r = applyAffine(m, { x: 71.5 + half, y: o.eyeY * H });
+  close(l.x, left.x, 1e-6);
+  close(l.y, left.y, 1e-6);
+  close(r.x, right.x, 1e-6);
+  close(r.y, right.y, 1e-6);
+  // The crop itself: two bright eyes on a level line at eyeY of a 143 x 181 image.
+  const W = 600;
+  const data = new Uint8Array(W * 400 * 3).fill(60);
+  const eyes = [{ x: 280, y: 190 }, { x: 340, y: 190 }];
+  for (const e of eyes) for (let y = e.y - 2; y <= e.y + 2; y++) for (let x = e.x - 2; x <= e.x + 2; x++) data.fill(250, (y * W + x) * 3, (y * W + x) * 3 + 3);
+  const face: DetectedFace = { box: { x: 250, y: 150, width: 120, height: 120 }, landmarks: [eyes[0], eyes[1]], score: 1 };
+  const { image } = alignFace({ width: W, height: 400, channels: 3, data }, face, o);
+  assert.equal(image.width, 143);
+  assert.equal(image.height, 181);
+  const at = (x: number, y: number) => image.data[(y * 143 + x) * 3];
+  const ey = Math.round(o.eyeY * 181);
+  assert.ok(at(Math.round(71.5 - half), ey) > 150, 'left eye bright');
+  assert.ok(at(Math.round(71.5 + half), ey) > 150, 'right eye bright');
+  assert.ok(at(71, ey) < 100, 'between the eyes dark');
+});
+
 test('warp: downscaling averages (no aliasing) and the black border fades', () => {
   // 1-pixel stripes, shrunk 4x, must come out mid-gray, not stripes.
   const W = 64;
@@ -69,4 +99,5 @@ test('bad align options are rejected with the argument named', () => {
   const face: DetectedFace = { box: { x: 0, y: 0, width: 10, height: 10 }, landmarks: [{ x: 3, y: 4 }, { x: 7, y: 4 }], score: 1 };
   assert.throws(() => alignFace(img, face, { eyeY: 1.5 }), { message: invalidParameter('eyeY', 'a fraction in (0, 1)', 1.5).message });
   assert.throws(() => alignFace(img, face, { size: 3 }), /align size/);
+  assert.throws(() => alignFace(img, face, { aspect: 0 }), { message: invalidParameter('aspect', 'a height / width ratio in [0.25, 4]', 0).message });
 });

@@ -13,6 +13,7 @@ import { samplePhotos } from '../../src/recognizer/files.js';
 import { cropBox, evaluateModel } from '../../src/eval/model-eval.js';
 import { createRecognizer } from '../../src/recognizer/recognizer.js';
 import { EXPRESSIONS } from '../../src/labels.js';
+import { ALIGN_FRAMES, type AlignOptions } from '../../src/detect/align.js';
 
 let dir: string;
 const labelled: Array<{ file: string; label: number }> = [];
@@ -37,8 +38,8 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function reference(detect: boolean): Promise<Map<string, number>> {
-  const fer = await createRecognizer();
+async function reference(detect: boolean, align?: AlignOptions): Promise<Map<string, number>> {
+  const fer = await createRecognizer(align ? { align } : {});
   const out = new Map<string, number>();
   for (const { file } of labelled) {
     const r = await fer.recognize(file, { detect });
@@ -68,6 +69,13 @@ for (const detect of [true, false]) {
   });
 }
 
+test('evaluateModel with alignFrame re-frames the detected faces as the recognizer with that frame does', async () => {
+  const ref = await reference(true, ALIGN_FRAMES.sfew);
+  const { reports } = await evaluateModel(undefined, [`folder:${join(dir, 'data')}`], { detect: true, alignFrame: 'sfew', progress: false });
+  const correct = labelled.filter((l) => ref.get(l.file) === l.label).length;
+  assert.equal(reports[0].scores.accuracy, correct / labelled.length);
+});
+
 test('cropBox cuts the face box, clamped to the image', () => {
   const img = { width: 4, height: 3, channels: 3 as const, data: Uint8Array.from({ length: 36 }, (_, i) => i) };
   const c = cropBox(img, { x: 1, y: 1, width: 9, height: 5 });
@@ -91,4 +99,9 @@ test('cafe eval --model: JSON + Markdown + confusion PNG per target; usage error
   const bad = spawnSync(process.execPath, ['--import', 'tsx', cli, 'eval', '--model', 'default', '--target', 'x', '--limit', '-3'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--limit/);
+  for (const extra of [['--align-frame', 'sfew'], ['--detect', '--align-frame', 'cinema']]) {
+    const r2 = spawnSync(process.execPath, ['--import', 'tsx', cli, 'eval', '--model', 'default', '--target', `folder:${join(dir, 'data')}`, ...extra], { encoding: 'utf8' });
+    assert.equal(r2.status, 2, extra.join(' '));
+    assert.match(r2.stderr, /--align-frame/);
+  }
 });

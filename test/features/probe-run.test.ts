@@ -108,6 +108,10 @@ test('saveProbeRun with a hidden layer -> cafe export and cafe eval: standardisa
     assert.equal(manifest.featureDim, D);
     assert.equal(manifest.align!.size, 48); // FER+ among the sources: its 48 px crops
     assert.equal((await exportRun(join(dir, 'run'), join(dir, 'model96'), { alignSize: 96 })).manifest.align!.size, 96);
+    assert.deepEqual(manifest.align, { size: 48, eyeY: 0.41, eyeDistance: 0.27, aspect: 1 });
+    const sfew = (await exportRun(join(dir, 'run'), join(dir, 'model-sfew'), { alignSize: 143, alignFrame: 'sfew' })).manifest.align!;
+    assert.deepEqual(sfew, { size: 143, eyeY: 0.25, eyeDistance: 0.37, aspect: 181 / 143 });
+    await assert.rejects(exportRun(join(dir, 'run'), join(dir, 'model-bad'), { alignFrame: 'cinema' as never }), /Expected ferplus or sfew for alignFrame/);
     assert.ok(manifest.parity!.trainingCoreVsExported! < 1e-4);
     const s = await ort.InferenceSession.create(join(dir, 'model', 'head.onnx'));
     const out = (await s.run({ features: new ort.Tensor('float32', x, [3, D]) })).logits.data as Float32Array;

@@ -2,8 +2,9 @@ import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
 import { exportRun } from '../../export/export-run.js';
 import { TTAS, type Tta } from '../../export/manifest.js';
+import { ALIGN_FRAMES, type AlignFrameName } from '../../detect/align.js';
 
-const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--with-encoder] [--name NAME] [--weights FILE] [--tta T] [--align-size N]
+const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--with-encoder] [--name NAME] [--weights FILE] [--tta T] [--align-size N] [--align-frame F]
 
 Exports a trained CAFE run (config.json + safetensors weights) to a model folder that \`cafe predict --model DIR\`
 and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): model.json + head.onnx.
@@ -17,7 +18,10 @@ and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): m
   --weights FILE  weights file inside the run (default best.safetensors, else final.safetensors)
   --align-size N  side in px of the aligned face crop cut from photos (default 48 when a gray 48 px source such as
                   FER+ is among the training sources, else 224): a model that also trained on larger faces may read
-                  photos better at a larger size`;
+                  photos better at a larger size; with a non-square frame, the crop's width
+  --align-frame F where the eyes go in the crop cut from photos: ferplus (default: square, eyes at 0.41 of the
+                  height, 0.27 of the width apart, as FER+'s crops) or sfew (143 x 181 like SFEW's official crops:
+                  eyes at 0.25, 0.37 apart); bench/results/predict-align.md measured both`;
 
 function value(argv: string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
@@ -53,7 +57,9 @@ export const exportCommand: Command = {
     const a = value(argv, '--align-size');
     const alignSize = a === undefined ? undefined : Number(a);
     if (alignSize !== undefined && !(Number.isInteger(alignSize) && alignSize >= 16 && alignSize <= 1024)) throw invalidParameter('--align-size', 'an integer from 16 to 1024 (px)', a);
-    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv), alignSize });
+    const alignFrame = value(argv, '--align-frame');
+    if (alignFrame !== undefined && !Object.hasOwn(ALIGN_FRAMES, alignFrame)) throw invalidParameter('--align-frame', Object.keys(ALIGN_FRAMES).join(' or '), alignFrame);
+    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv), alignSize, alignFrame: alignFrame as AlignFrameName | undefined });
     const p = Object.entries(r.manifest.parity ?? {}).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
     console.log(`wrote ${r.outDir}/head.onnx (${(r.bytes / 1e6).toFixed(1)} MB, ${r.manifest.precision}) and model.json${p ? `; max |logit diff| ${p}` : ''}`);
     return 0;
