@@ -57,7 +57,7 @@ export interface Probe {
   /** The hidden layer (ProbeConfig.hidden > 0), on standardised features: relu(W z + b). */
   hidden?: { weight: Float32Array; bias: Float32Array }; // [H, D], [H]
   /** The fit's settings as resolved (defaults filled in), kept with a saved run. */
-  fit?: { steps: number; lr: number; hidden: number; dropout?: number; inputDropout?: number; batchSize?: number };
+  fit?: { steps: number; lr: number; seed: number; hidden: number; dropout?: number; inputDropout?: number; batchSize?: number };
   weightDecay: number;
   /** Validation accuracy of every weight decay tried. */
   grid: Array<{ weightDecay: number; validAccuracy: number; trainLoss: number }>;
@@ -233,11 +233,11 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
       let loss: number;
       if (H) {
         const f = fitMlp(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, mlp, weight, rowWeight);
-        candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, hidden: { weight: f.hiddenWeight, bias: f.hiddenBias }, fit: { steps, lr, ...mlp }, weightDecay: wd, grid: results };
+        candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, hidden: { weight: f.hiddenWeight, bias: f.hiddenBias }, fit: { steps, lr, seed: cfg.seed ?? 0, ...mlp }, weightDecay: wd, grid: results };
         loss = f.loss;
       } else {
         const f = fit(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, weight, rowWeight);
-        candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, fit: { steps, lr, hidden: 0 }, weightDecay: wd, grid: results };
+        candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, fit: { steps, lr, seed: cfg.seed ?? 0, hidden: 0 }, weightDecay: wd, grid: results };
         loss = f.loss;
       }
       const validAccuracy = score(predict(candidate, valid.features), valid.labels).accuracy;

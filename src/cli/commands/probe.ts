@@ -209,7 +209,7 @@ export const probe: Command = {
         logitAdjust: tau,
         augViews,
         command: result.command,
-        ...(hidden ? { fit: p.fit } : {}),
+        fit: p.fit,
       });
       console.error(`run folder: ${values['save-run']} (cafe eval --run / cafe export --run)`);
     }
