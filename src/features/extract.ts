@@ -11,6 +11,8 @@ import { parseSpec } from '../data/spec.js';
 import { resolve as resolvePath } from 'node:path';
 import { decodeItem } from './decode.js';
 import { augmentFace, augmentView } from './augment.js';
+import { datasetFrame, reframeFace, reframeView } from './reframe.js';
+import { ALIGN_FRAMES, type AlignFrameName } from '../detect/align.js';
 import { invalidParameter } from '../errors.js';
 import { defaultCacheDir, entryDir, EntryStore, itemSignature, writeMeta, type Located, type View } from './store.js';
 
@@ -19,6 +21,9 @@ export interface FeatureOptions {
   flip?: boolean;
   /** Also compute K augmented views per image (augment.ts: framing jitter, blur, low resolution, light). Default 0. */
   augViews?: number;
+  /** Also compute the crops re-framed into these canonical frames (reframe.ts), each frame but the dataset's own;
+   *  the dataset must have a known frame (datasetFrame). Default none. */
+  reframe?: AlignFrameName[];
   /** Cache root (default $CAFE_CACHE_DIR or .cache/cafe/features). */
   cacheDir?: string;
   /** Items per shard: the unit of resumption, ~4 MB at D = 1024 (default 1024). */
@@ -42,6 +47,9 @@ export interface Features {
   flipped?: Float32Array;
   /** K arrays [N, dim]: the augmented views, when asked for with {augViews: K}. */
   augmented?: Float32Array[];
+  /** [N, dim] per re-framed view, in the order of `reframedInto` (frames of {reframe} but the dataset's own). */
+  reframed?: Float32Array[];
+  reframedInto?: AlignFrameName[];
   dim: number;
   /** Items that could not be encoded (bad files), with reasons; cached, so they are reported again, not retried. */
   skipped: Array<{ id: string; reason: string }>;
@@ -98,6 +106,7 @@ function joinParts(parts: Features[], dataset: Dataset): Features {
     features: t.features,
     ...(t.flipped ? { flipped: t.flipped } : {}),
     ...(t.augmented ? { augmented: t.augmented } : {}),
+    ...(t.reframed ? { reframed: t.reframed, reframedInto: parts[0].reframedInto } : {}),
     dim: t.dim,
     skipped: [...skipped].map(([id, reason]) => ({ id, reason })),
     stats: {
@@ -126,7 +135,12 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
   const K = opts.augViews ?? 0;
   if (!Number.isInteger(K) || K < 0) throw invalidParameter('augViews', 'an integer >= 0', K);
   const augViews: View[] = Array.from({ length: K }, (_, k) => augmentView(k));
-  const views: View[] = [...(opts.flip ? ['orig', 'flip'] as View[] : ['orig'] as View[]), ...augViews];
+  // Re-framed views: every asked-for frame but the dataset's own.
+  const own = opts.reframe?.length ? datasetFrame(dataset.spec) : undefined;
+  if (opts.reframe?.length && !own) throw invalidParameter(`reframe (dataset ${dataset.spec})`, `a dataset whose crops have a known frame (${Object.keys(ALIGN_FRAMES).join(', ')})`, dataset.spec);
+  const reframedInto = (opts.reframe ?? []).filter((f) => f !== own);
+  const reframeViews: View[] = reframedInto.map(reframeView);
+  const views: View[] = [...(opts.flip ? ['orig', 'flip'] as View[] : ['orig'] as View[]), ...augViews, ...reframeViews];
   const stores = new Map<View, EntryStore>(views.map((v) => [v, EntryStore.open(dir, v, encoder.dim)]));
 
   // What is missing, per item (a failure cached under the same signature counts as known, not missing).
@@ -147,7 +161,7 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
     const shardSize = opts.shardSize ?? 1024;
     // Counted in encoder passes (an item needing both views counts 2), ticked every few batches, not per shard.
     const passes = work.reduce((a, w) => a + w.views.length, 0);
-    const bar = new Progress(passes, `${opts.label ?? `${encoder.name} ${dataset.spec}`} (images${opts.flip ? ' + flips' : ''}${K ? ` + ${K} augmented views` : ''})`, { silent: !opts.progress });
+    const bar = new Progress(passes, `${opts.label ?? `${encoder.name} ${dataset.spec}`} (images${opts.flip ? ' + flips' : ''}${K ? ` + ${K} augmented views` : ''}${reframedInto.length ? ` + re-framed as ${reframedInto.join(', ')}` : ''})`, { silent: !opts.progress });
     const TICK = 128;
     let failures = 0;
     const chunks: Work[][] = [];
@@ -165,7 +179,8 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
         const good = todo.filter((x): x is { w: Work; img: RgbImage } => !(x.img instanceof Error));
         const failed = todo.filter((x) => x.img instanceof Error).map((x) => ({ id: x.w.item.id, sig: x.w.sig, reason: (x.img as Error).message }));
         const k = augViews.indexOf(view);
-        const batch = good.map((x) => (view === 'flip' ? flipImage(x.img) : k >= 0 ? augmentFace(x.img, x.w.item.id, k) : x.img));
+        const r = reframeViews.indexOf(view);
+        const batch = good.map((x) => (view === 'flip' ? flipImage(x.img) : k >= 0 ? augmentFace(x.img, x.w.item.id, k) : r >= 0 ? reframeFace(x.img, own!, reframedInto[r]) : x.img));
         const feats = new Float32Array(batch.length * encoder.dim); // [n, dim]
         for (let s = 0; s < batch.length; s += TICK) {
           feats.set(await encoder.encode(batch.slice(s, s + TICK)), s * encoder.dim);
@@ -207,11 +222,13 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
   const gatherView = (v: View) => stores.get(v)!.gather(ids.map((id) => stores.get(v)!.rows.get(id)!));
   const flipped = opts.flip ? gatherView('flip') : undefined;
   const augmented = K ? augViews.map(gatherView) : undefined;
+  const reframed = reframeViews.length ? reframeViews.map(gatherView) : undefined;
   return {
     ids,
     features,
     ...(flipped ? { flipped } : {}),
     ...(augmented ? { augmented } : {}),
+    ...(reframed ? { reframed, reframedInto } : {}),
     dim: encoder.dim,
     skipped,
     stats: { hits: dataset.items.length - work.length, computed, seconds: (performance.now() - t0) / 1000, interrupted },

@@ -17,7 +17,8 @@ export interface LabelledSet extends LabelledFeatures {
 }
 
 /** Features of the labelled items of `dataset`, labels as class indices in EXPRESSIONS order. With {augViews: K}
- *  (training sets) every item also has K augmented rows after the originals, ids suffixed '#aug<k>'. */
+ *  (training sets) every item also has K augmented rows after the originals, ids suffixed '#aug<k>'; with {reframe}
+ *  a row per re-framed view after those, ids suffixed '#<frame>'. */
 export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts: FeatureOptions = {}): Promise<LabelledSet> {
   const f = await getFeatures(encoder, dataset, opts);
   const label = new Map(dataset.items.map((it) => [it.id, it.label]));
@@ -31,8 +32,10 @@ export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts:
     keep.forEach((src, j) => out.set(all.subarray(src * D, (src + 1) * D), j * D));
     return out;
   };
-  // The labelled items' rows; with {augViews: K}, K more views of the same items, stacked after them.
-  const views = [f.features, ...(f.augmented ?? [])];
+  // The labelled items' rows; with {augViews: K}, K more views of the same items, stacked after them, then the
+  // re-framed views ({reframe}).
+  const views = [f.features, ...(f.augmented ?? []), ...(f.reframed ?? [])];
+  const K = f.augmented?.length ?? 0;
   const features = new Float32Array(views.length * keep.length * D); // [(1 + K) * n, D]
   views.forEach((v, k) => features.set(rows(v), k * keep.length * D));
   const labels = new Int32Array(views.length * keep.length);
@@ -44,7 +47,7 @@ export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts:
   const present = new Set(labels);
   return {
     spec: dataset.spec,
-    ids: views.flatMap((_, k) => (k === 0 ? ids : ids.map((id) => `${id}#aug${k - 1}`))),
+    ids: views.flatMap((_, k) => (k === 0 ? ids : k <= K ? ids.map((id) => `${id}#aug${k - 1}`) : ids.map((id) => `${id}#${f.reframedInto![k - 1 - K]}`))),
     features,
     labels,
     dim: D,

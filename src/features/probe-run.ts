@@ -49,6 +49,8 @@ export interface ProbeRunInfo {
   logitAdjust: number;
   /** Augmented views per training image (cafe probe --aug-views); 0 = none. */
   augViews?: number;
+  /** Canonical frames the training images were also re-framed into (cafe probe --reframe); [] = none. */
+  reframe?: string[];
   /** How it was made, kept in the weights' metadata. */
   command: string;
   /** Fit settings kept in the weights' metadata (Probe.fit: steps, lr, dropout, ...), e.g. for the hidden-layer probe. */
@@ -94,6 +96,7 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       weightDecay: String(p.weightDecay),
       logitAdjust: String(info.logitAdjust),
       augViews: String(info.augViews ?? 0),
+      ...(info.reframe?.length ? { reframe: info.reframe.join(',') } : {}),
       ...(info.encoderWeights ? { encoderWeights: info.encoderWeights } : {}),
       ...(info.fit ? { fit: JSON.stringify(info.fit) } : {}),
     });

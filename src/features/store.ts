@@ -13,8 +13,9 @@ import { fileError } from '../errors.js';
 import type { DatasetItem } from '../data/types.js';
 import { writeAtomic } from '../util/atomic.js';
 
-/** 'orig', 'flip' (mirrored), or augmented view k under augment version v ('aug<v>x<k>', see augment.ts). */
-export type View = 'orig' | 'flip' | `aug${number}x${number}`;
+/** 'orig', 'flip' (mirrored), augmented view k under augment version v ('aug<v>x<k>', see augment.ts), or the crop
+ *  re-framed into a named frame under reframe version v ('reframe<v><frame>', see reframe.ts). */
+export type View = 'orig' | 'flip' | `aug${number}x${number}` | `reframe${number}${string}`;
 
 /** Bump when the layout changes: old entries then simply miss. */
 export const STORE_FORMAT = 1;

@@ -23,6 +23,8 @@ export interface FeatureTable {
   flipped?: Float32Array; // [N, D]
   /** K augmented views (augment.ts), each [N, D]. */
   augmented?: Float32Array[];
+  /** Views re-framed into other canonical frames (reframe.ts), each [N, D]; the probe's training rows only. */
+  reframed?: Float32Array[];
 }
 
 /** A spec with its path made absolute: the feature cache is keyed by the spec's root, so spellings must agree. */

@@ -1,3 +1,4 @@
+import { parseFrames } from '../../features/reframe.js';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { openDataset } from '../../data/index.js';
@@ -17,6 +18,8 @@ Options:
   --flip              also cache features of horizontally flipped images (CAFE's training augmentation)
   --aug-views K       also cache K augmented views per image (framing jitter, blur, low resolution, light:
                       src/features/augment.ts), what cafe probe --aug-views K trains on
+  --reframe F,...     also cache each image cut again in these canonical frames but its own (ferplus, sfew:
+                      src/features/reframe.ts), what cafe probe --reframe trains on
   --preprocess P      override preprocessing: clip | cafe | faceres | path/to/preprocess.json
   --cache-dir DIR     cache root (default $CAFE_CACHE_DIR or .cache/cafe/features)
   --batch-size N      images per runtime call (default 32)
@@ -37,6 +40,7 @@ export const featuresExtract: Command = {
         data: { type: 'string', multiple: true },
         flip: { type: 'boolean', default: false },
         'aug-views': { type: 'string' },
+        reframe: { type: 'string' },
         preprocess: { type: 'string' },
         'cache-dir': { type: 'string' },
         'batch-size': { type: 'string' },
@@ -52,6 +56,7 @@ export const featuresExtract: Command = {
       return 2;
     }
     const { loadPreprocess } = await import('../../encoders/preprocess-node.js');
+    const reframe = values.reframe !== undefined ? parseFrames(values.reframe) : undefined;
     const encoder = await createEncoder(values.encoder, {
       batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
       threads: values.threads ? Number(values.threads) : undefined,
@@ -77,7 +82,7 @@ export const featuresExtract: Command = {
           console.error(`${dataset.spec}: the adapter left out ${dataset.skipped.length} item(s): ${[...byReason].map(([r, n]) => `${n} x ${r}`).join(', ')}`);
           if (values.verbose) for (const s of dataset.skipped) console.error(`  ${s.id}: ${s.reason}`);
         }
-        const f = await getFeatures(encoder, dataset, { flip: values.flip, augViews: values['aug-views'] ? Number(values['aug-views']) : 0, cacheDir, progress: !values.quiet, label: `${encoder.name} ${spec}`, signal: abort.signal });
+        const f = await getFeatures(encoder, dataset, { flip: values.flip, augViews: values['aug-views'] ? Number(values['aug-views']) : 0, reframe, cacheDir, progress: !values.quiet, label: `${encoder.name} ${spec}`, signal: abort.signal });
         for (const s of f.skipped) unreadable.push(`${dataset.spec}: ${s.id}: ${s.reason}`);
         const row = {
           spec: dataset.spec,
@@ -86,6 +91,7 @@ export const featuresExtract: Command = {
           items: f.ids.length,
           flip: values.flip,
           augViews: values['aug-views'] ? Number(values['aug-views']) : 0,
+          reframedInto: f.reframedInto ?? [],
           cached: f.stats.hits,
           computed: f.stats.computed,
           skipped: f.skipped.length,

@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 import { openDataset } from '../../data/index.js';
 import { createEncoder, DEFAULT_ENCODER } from '../../encoders/registry.js';
 import { loadPreprocess } from '../../encoders/preprocess-node.js';
+import { parseFrames } from '../../features/reframe.js';
 import { adjustBias, concatSets, labelledFeatures, sourceRowWeights, type LabelledSet } from '../../features/labelled.js';
 import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
@@ -43,6 +44,10 @@ Options:
                     trailing _<frame number>: near-duplicate frames of a target); image: the same file name only
   --aug-views K      also train on K augmented views of every --train image (framing jitter, blur, low resolution,
                     light; cached like the images: see src/features/augment.ts); default 0
+  --reframe F,...   also train on every --train image cut again in each of these canonical frames but its own
+                    (ferplus: square, eyes at 0.41; sfew: 143 x 181, eyes at 0.25, face wider; see
+                    src/features/reframe.ts): the head then reads each source's faces in either frame, whichever
+                    frame the exported model cuts photos in (cafe export --align-frame); cached like the images
   --balanced        class-balanced loss weights (N / (C * count)), against the training set's class skew
   --save-run DIR    also write the probe as a run folder (standardisation folded into fc) for cafe eval --run and
                     cafe export --run
@@ -79,6 +84,7 @@ export const probe: Command = {
         seed: { type: 'string' },
         balanced: { type: 'boolean', default: false },
         'aug-views': { type: 'string' },
+        reframe: { type: 'string' },
         'cache-dir': { type: 'string' },
         'save-run': { type: 'string' },
         out: { type: 'string' },
@@ -112,11 +118,12 @@ export const probe: Command = {
     const exclusion = excludedStems(values.exclude ?? [], excludeBy);
     const augViews = values['aug-views'] !== undefined ? Number(values['aug-views']) : 0;
     if (!Number.isInteger(augViews) || augViews < 0) throw invalidParameter('--aug-views', 'an integer >= 0', values['aug-views']);
+    const reframe = values.reframe !== undefined ? parseFrames(values.reframe) : [];
     const load = async (spec: string, isTrain = false): Promise<LabelledSet> => {
       const opened = await openDataset(spec);
       const ds = isTrain ? excludeItems(opened, exclusion) : opened;
       if (ds.items.length < opened.items.length) console.error(`${ds.spec}: ${opened.items.length - ds.items.length} items excluded (--exclude)`);
-      const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true, augViews: isTrain ? augViews : 0 });
+      const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true, augViews: isTrain ? augViews : 0, reframe: isTrain ? reframe : [] });
       console.error(`${ds.spec}: ${s.labels.length} labelled rows (${s.cache.hits} cached, ${s.cache.computed} computed, ${s.dropped} dropped) in ${s.cache.seconds.toFixed(1)}s`);
       return s;
     };
@@ -208,6 +215,7 @@ export const probe: Command = {
         classBalance: values.balanced ? 'reweight' : 'none',
         logitAdjust: tau,
         augViews,
+        reframe,
         command: result.command,
         fit: p.fit,
       });
