@@ -30,7 +30,7 @@ const GROUPS = [
   ['bb', 'Mask-CNN backbone at equal budget (3000 images, 3 epochs, projectF), as in the paper\'s backbone table'],
   ['dim', "Dimension matching at equal budget (3000 images, 1 epoch): faceres' 1024-d F vs the CNN's 512-d f"],
   ['balance', "Class balance against FER+'s prior (35 % neutral, 0.5 % disgust) at the ablation budget, CAFE projectF; `none` is the cpu-cafe-projectF row above"],
-  ['levers', 'Product levers (#11): frozen encoder (faceres, face-mesh geometry, both), training sources, class balance, augmented encoder views; heads fitted by `cafe probe --save-run` (linear: full batch; `lever-mlp-*`: one 512-unit hidden layer, `--hidden 512`; standardised features, weight decay chosen on FER+ valid), scored by `cafe eval --run`; `lever-cafe-*` rows train the mask-CNN model on the same levers (`cafe train`, CPU recipe: all of FER+ train, 6 epochs). Not the paper\'s protocol when SFEW Train is a source: SFEW Val is then in-domain'],
+  ['levers', 'Product levers (#11): frozen encoder (faceres, face-mesh geometry, both), training sources, class balance, augmented encoder views, re-framed views (`--reframe`: every training crop also cut in the other source\'s frame); heads fitted by `cafe probe --save-run` (linear: full batch; `lever-mlp-*`: one 512-unit hidden layer, `--hidden 512`; standardised features, weight decay chosen on FER+ valid), scored by `cafe eval --run`; `lever-cafe-*` rows train the mask-CNN model on the same levers (`cafe train`, CPU recipe: all of FER+ train, 6 epochs). Not the paper\'s protocol when SFEW Train is a source: SFEW Val is then in-domain'],
   ['peers', 'Peers, as shipped (trained on their own data; crops fed as the datasets ship them)'],
 ] as const;
 
@@ -100,7 +100,7 @@ const rows = files.map((f) => {
     row,
     group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : row.startsWith('balance-') ? 'balance' : row.startsWith('lever-') ? 'levers' : e.config.data.trainLimit ? 'ablation' : 'full',
     // cafe probe --logit-adjust folds tau into the saved bias (weights metadata, not the config): the row name says it.
-    what: describe(e.config) + (/-aug(\d+)/.test(row) && !(e.config.data as { augViews?: number }).augViews ? `, ${/-aug(\d+)/.exec(row)![1]} augmented views per training image` : '') + (/-la([\d.]+)(?:-|$)/.test(row) && e.config.model.kind === 'probe' ? `, post-hoc logit adjustment tau ${/-la([\d.]+)(?:-|$)/.exec(row)![1]}` : '') + ((e.config as { seed?: number }).seed ? `, seed ${(e.config as { seed?: number }).seed}` : ''),
+    what: describe(e.config) + (/-aug(\d+)/.test(row) && !(e.config.data as { augViews?: number }).augViews ? `, ${/-aug(\d+)/.exec(row)![1]} augmented views per training image` : '') + (/-la([\d.]+)(?:-|$)/.test(row) && e.config.model.kind === 'probe' ? `, post-hoc logit adjustment tau ${/-la([\d.]+)(?:-|$)/.exec(row)![1]}` : '') + (/-reframe(?:-|$)/.test(row) ? ', each training crop also re-framed into the other source\'s frame (ferplus / sfew)' : '') + ((e.config as { seed?: number }).seed ? `, seed ${(e.config as { seed?: number }).seed}` : ''),
     epochsDone: metrics.length,
     weightsEpoch,
     epochsPlanned: e.config.optim.epochs,

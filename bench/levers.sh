@@ -77,6 +77,13 @@ row lever-mlp-fused-2src-aug2-la0.5 --encoder faceres+facemesh $FER $SFEW --aug-
 row lever-mlp-fused-2src-aug2-la0.25 --encoder faceres+facemesh $FER $SFEW --aug-views 2 --hidden 512 --logit-adjust 0.25
 # The shipped row again from another seed (initial weights, dropout masks and row draws): how much a seed moves it.
 row lever-mlp-fused-2src-aug2-la0.5-seed1 --encoder faceres+facemesh $FER $SFEW --aug-views 2 --hidden 512 --logit-adjust 0.5 --seed 1
+# Re-framed views (#11 lever 4): every training crop also cut in the other source's canonical frame (FER+ faces in
+# SFEW's 143 x 181 frame, SFEW faces in FER+'s square one; src/features/reframe.ts), cached like the other views, so
+# the head reads both kinds of face in either frame; bench/align-frame.sh then exports it in both frames.
+for e in faceres facemesh; do
+  $CAFE features extract --encoder $e --reframe ferplus,sfew --data ferplus:$D/ferplus:train --data sfew:$D/sfew2:train
+done
+row lever-mlp-fused-2src-aug2-reframe-la0.5 --encoder faceres+facemesh $FER $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 0.5
 export WD=1e-3,1e-2
 row lever-mlp-fused --encoder faceres+facemesh $FER --hidden 512
 unset WD

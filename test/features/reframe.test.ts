@@ -84,7 +84,7 @@ test('getFeatures / labelledFeatures with {reframe}: one cached view per other f
   const dir = join(root, 'ds');
   mkdirSync(dir, { recursive: true });
   const img = face(48, 48, 'ferplus');
-  const items = [0, 1, 2].map((i) => ({ id: `f${i}`, source: { kind: 'pixels' as const, ...img }, label: 'happiness' as const }));
+  const items = [0, 1, 2].map((i) => ({ id: `f${i}`, source: { kind: 'pixels' as const, width: img.width, height: img.height, channels: 3 as const, data: img.data }, label: 'happiness' as const }));
   const ds: Dataset = { spec: `ferplus:${dir}:train`, name: 'ferplus', items, skipped: [], notes: [] };
   const cacheDir = join(root, 'cache');
   const enc = fakeEncoder();
