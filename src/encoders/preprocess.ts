@@ -166,3 +166,22 @@ export function preprocessImage(img: RgbImage, p: PreprocessConfig, out?: Float3
   }
   return target;
 }
+
+/** Luma (ITU-R 601) repeated on 3 channels: what a grayscale training set (FER+) looked like to the model. */
+export function toGray(img: RgbImage): RgbImage {
+  const n = img.width * img.height;
+  const C = img.channels;
+  const d = img.data;
+  const out = new Uint8Array(n * 3);
+  // One branch per image, not per pixel: this runs on every face of every webcam frame. (x + 0.5) | 0 is
+  // Math.round for these non-negative values.
+  if (C >= 3) {
+    for (let i = 0, j = 0; i < n; i++, j += C) {
+      const g = (0.299 * d[j] + 0.587 * d[j + 1] + 0.114 * d[j + 2] + 0.5) | 0;
+      out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = g;
+    }
+  } else {
+    for (let i = 0; i < n; i++) out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = d[i];
+  }
+  return { width: img.width, height: img.height, channels: 3, data: out };
+}

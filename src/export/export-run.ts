@@ -13,6 +13,7 @@ import { defaultFaceresPath, faceresOnnx } from '../encoders/faceres.js';
 import { loadTfjsGraph } from '../encoders/tfjs-graph.js';
 import { nodeRuntime } from '../runtime/node.js';
 import type { PreprocessConfig } from '../encoders/types.js';
+import { GRAY_DATASETS, grayDataset } from '../data/gray.js';
 import { ALIGN_FRAMES, DEFAULT_ALIGN_OPTIONS, type AlignFrameName } from '../detect/align.js';
 import { buildHeadGraph, DEFAULT_HEAD_MODEL, type HeadModelConfig } from './cafe-onnx.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, parityInputs, type CafeManifest, type Tta } from './manifest.js';
@@ -139,9 +140,6 @@ export interface ExportResult {
   bytes: number;
 }
 
-/** Training sets whose images are grayscale and small: the model never saw colour or detail above this size. */
-const GRAY_DATASETS: Record<string, number> = { ferplus: 48, fer2013: 48, ckplus: 48, 'ckplus48': 48 };
-
 /** Encoder feature width without opening a session (needed when no weight reveals it, e.g. dimMatch 'pool'). */
 const ENCODER_DIMS: Record<string, number> = { faceres: 1024, facemesh: 1404, 'clip-vit-b32': 512 };
 
@@ -180,7 +178,7 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
   const D = featureDim(tensors, model, encoder);
   // Several sources (data.train as a list): gray when any source is gray (FER+ is most of what the mask CNN saw).
   const trainSpecs = [lookup<string | string[]>(cfg, ['data.train'], '')].flat();
-  const grayDataset = Object.keys(GRAY_DATASETS).find((k) => trainSpecs.some((spec) => spec.startsWith(`${k}:`) || spec === k));
+  const gray = trainSpecs.map(grayDataset).find((g) => g !== undefined);
   // The trainer feeds the mask CNN dataset images resized (sharp, linear) to imageSize, ImageNet-normalised.
   const pre: PreprocessConfig = { ...CAFE_PRESET, size };
   const graph = (half: boolean) => encodeOnnxModel(buildHeadGraph(tensors, model, { imageSize: size, featureDim: D, fp16: half }));
@@ -218,8 +216,8 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
     head: 'head.onnx',
     maskPreprocess: pre,
     precision: fp16 ? 'fp16' : 'fp32',
-    align: { ...DEFAULT_ALIGN_OPTIONS, ...(grayDataset ? { size: GRAY_DATASETS[grayDataset] } : {}), ...(opts.alignSize ? { size: opts.alignSize } : {}), ...ALIGN_FRAMES[frame] },
-    colour: grayDataset ? 'gray' : 'rgb',
+    align: { ...DEFAULT_ALIGN_OPTIONS, ...(gray ? { size: GRAY_DATASETS[gray] } : {}), ...(opts.alignSize ? { size: opts.alignSize } : {}), ...ALIGN_FRAMES[frame] },
+    colour: gray ? 'gray' : 'rgb',
     ...(opts.tta && opts.tta !== 'none' ? { tta: opts.tta } : {}),
     parity,
     ...(reference ? { reference } : {}),

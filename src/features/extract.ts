@@ -1,6 +1,6 @@
 // getFeatures(): frozen-encoder features of a dataset, from the cache when there, computed (and cached) when not.
 // Training and the probe call this; `cafe features extract` is a thin CLI over it.
-import { flipImage } from '../encoders/preprocess.js';
+import { flipImage, toGray } from '../encoders/preprocess.js';
 import { preprocessHash } from '../encoders/preprocess-node.js';
 import type { Encoder, RgbImage } from '../encoders/types.js';
 import { isConcatEncoder } from '../encoders/concat.js';
@@ -24,6 +24,9 @@ export interface FeatureOptions {
   /** Also compute the crops re-framed into these canonical frames (reframe.ts), each frame but the dataset's own;
    *  the dataset must have a known frame (datasetFrame). Default none. */
   reframe?: AlignFrameName[];
+  /** Read every image as luma repeated on 3 channels (toGray), as a model exported with colour 'gray' reads photos:
+   *  features of a colour dataset then match what the deployed model sees. Its own cache entry. Default false. */
+  gray?: boolean;
   /** Cache root (default $CAFE_CACHE_DIR or .cache/cafe/features). */
   cacheDir?: string;
   /** Items per shard: the unit of resumption, ~4 MB at D = 1024 (default 1024). */
@@ -130,7 +133,7 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
   const t0 = performance.now();
   // Keyed by the dataset root, not the full spec: splits and label modes of one dataset share its features (an
   // item's pixels depend only on its id, source and box, which the per-item signature covers).
-  const key = { spec: datasetRoot(dataset.spec), encoder: encoder.name, preprocessHash: preprocessHash(encoder.preprocess), weightsHash: encoder.weightsHash };
+  const key = { spec: datasetRoot(dataset.spec), encoder: encoder.name, preprocessHash: preprocessHash(encoder.preprocess), weightsHash: encoder.weightsHash, ...(opts.gray ? { colour: 'gray' as const } : {}) };
   const dir = entryDir(opts.cacheDir ?? defaultCacheDir(), key);
   const K = opts.augViews ?? 0;
   if (!Number.isInteger(K) || K < 0) throw invalidParameter('augViews', 'an integer >= 0', K);
@@ -171,7 +174,8 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
     let decoding = decodeAll(chunks[0].map((w) => w.item), concurrency);
     for (let c = 0; c < chunks.length; c++) {
       const chunk = chunks[c];
-      const images = await decoding;
+      const decoded = await decoding;
+      const images = opts.gray ? decoded.map((im) => (im instanceof Error ? im : toGray(im))) : decoded;
       if (c + 1 < chunks.length) decoding = decodeAll(chunks[c + 1].map((w) => w.item), concurrency);
       for (const view of views) {
         const todo = chunk.map((w, i) => ({ w, img: images[i] })).filter((x) => x.w.views.includes(view));

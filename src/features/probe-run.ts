@@ -51,6 +51,8 @@ export interface ProbeRunInfo {
   augViews?: number;
   /** Canonical frames the training images were also re-framed into (cafe probe --reframe); [] = none. */
   reframe?: string[];
+  /** Colour datasets were read as gray (cafe probe --gray). */
+  gray?: boolean;
   /** How it was made, kept in the weights' metadata. */
   command: string;
   /** Fit settings kept in the weights' metadata (Probe.fit: steps, lr, dropout, ...), e.g. for the hidden-layer probe. */
@@ -97,6 +99,7 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       logitAdjust: String(info.logitAdjust),
       augViews: String(info.augViews ?? 0),
       ...(info.reframe?.length ? { reframe: info.reframe.join(',') } : {}),
+      ...(info.gray ? { colour: 'gray' } : {}),
       ...(info.encoderWeights ? { encoderWeights: info.encoderWeights } : {}),
       ...(info.fit ? { fit: JSON.stringify(info.fit) } : {}),
     });

@@ -25,6 +25,8 @@ export interface EntryKey {
   encoder: string;
   preprocessHash: string;
   weightsHash: string;
+  /** 'gray': the images were read as luma (FeatureOptions.gray); absent = as decoded. */
+  colour?: 'gray';
 }
 
 export interface ShardIndex {
@@ -40,7 +42,8 @@ export function defaultCacheDir(): string {
 }
 
 export function entryId(key: EntryKey): string {
-  const canon = JSON.stringify([STORE_FORMAT, key.spec, key.encoder, key.preprocessHash, key.weightsHash]);
+  // colour only when set: entries made before it existed keep their ids.
+  const canon = JSON.stringify([STORE_FORMAT, key.spec, key.encoder, key.preprocessHash, key.weightsHash, ...(key.colour ? [key.colour] : [])]);
   return createHash('sha256').update(canon).digest('hex').slice(0, 20);
 }
 

@@ -4,7 +4,9 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { CafeError, fileError, invalidParameter } from '../errors.js';
 import { NUM_CLASSES } from '../labels.js';
-import { flipImage, preprocessImage } from '../encoders/preprocess.js';
+import { flipImage, preprocessImage, toGray } from '../encoders/preprocess.js';
+
+export { toGray };
 import type { Encoder, EncoderFactory, RgbImage } from '../encoders/types.js';
 import { loadManifest, TTAS, type CafeManifest, type Tta } from '../export/manifest.js';
 import { createHumanEmotion, type CropClassifier } from '../peers/human-emotion.js';
@@ -31,25 +33,6 @@ export function softmaxRows(logits: Float32Array, n: number, k = NUM_CLASSES): F
     out.push(e.map((v) => v / s));
   }
   return out;
-}
-
-/** Luma (ITU-R 601) repeated on 3 channels: what a grayscale training set (FER+) looked like to the model. */
-export function toGray(img: RgbImage): RgbImage {
-  const n = img.width * img.height;
-  const C = img.channels;
-  const d = img.data;
-  const out = new Uint8Array(n * 3);
-  // One branch per image, not per pixel: this runs on every face of every webcam frame. (x + 0.5) | 0 is
-  // Math.round for these non-negative values.
-  if (C >= 3) {
-    for (let i = 0, j = 0; i < n; i++, j += C) {
-      const g = (0.299 * d[j] + 0.587 * d[j + 1] + 0.114 * d[j + 2] + 0.5) | 0;
-      out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = g;
-    }
-  } else {
-    for (let i = 0; i < n; i++) out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = d[i];
-  }
-  return { width: img.width, height: img.height, channels: 3, data: out };
 }
 
 export interface ModelOptions {

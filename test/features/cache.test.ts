@@ -211,3 +211,31 @@ test('augmented views: K cached views per image, each its own deterministic vari
   assert.deepEqual(again.augmented, f.augmented);
   await assert.rejects(getFeatures(enc, ds, { cacheDir, augViews: -1 }), /augViews/);
 });
+
+test('gray: features of the images read as luma (toGray), in their own cache entry', async () => {
+  const { mkdirSync } = await import('node:fs');
+  const { toGray } = await import('../../src/encoders/preprocess.js');
+  const dir = join(root, 'gray');
+  const cacheDir = join(root, 'cache-gray');
+  mkdirSync(dir, { recursive: true });
+  // A colour image whose first column is red and last column blue: luma differs from the red channel.
+  const w = 4;
+  const data = Buffer.alloc(w * 4 * 3, 0);
+  for (let y = 0; y < 4; y++) {
+    data[(y * w) * 3] = 200;
+    data[(y * w + w - 1) * 3 + 2] = 200;
+  }
+  await sharp(data, { raw: { width: w, height: 4, channels: 3 } }).png().toFile(join(dir, 'c.png'));
+  const ds: Dataset = { spec: `folder:${dir}`, name: 'folder', items: [{ id: 'c', source: { kind: 'file', path: join(dir, 'c.png') }, label: 'happiness' }], skipped: [], notes: [] };
+  const enc = fakeEncoder();
+  const colour = await getFeatures(enc, ds, { cacheDir });
+  const gray = await getFeatures(enc, ds, { cacheDir, gray: true });
+  assert.equal(enc.encoded, 2, 'the gray features are not the colour ones from the cache');
+  assert.notEqual(gray.cacheEntry, colour.cacheEntry);
+  assert.equal(colour.features[0], 200);
+  const g = toGray({ width: w, height: 4, channels: 3, data: new Uint8Array(data) });
+  assert.equal(gray.features[0], g.data[0]); // 0.299 * 200, rounded
+  assert.equal(gray.features[1], g.data[(w - 1) * 3]);
+  await getFeatures(enc, ds, { cacheDir, gray: true });
+  assert.equal(enc.encoded, 2, 'served from its own entry');
+});

@@ -7,6 +7,7 @@ import { openDataset } from '../../data/index.js';
 import { createEncoder, DEFAULT_ENCODER } from '../../encoders/registry.js';
 import { loadPreprocess } from '../../encoders/preprocess-node.js';
 import { parseFrames } from '../../features/reframe.js';
+import { grayDataset } from '../../data/gray.js';
 import { adjustBias, concatSets, labelledFeatures, sourceRowWeights, type LabelledSet } from '../../features/labelled.js';
 import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
@@ -48,6 +49,9 @@ Options:
                     (ferplus: square, eyes at 0.41; sfew: 143 x 181, eyes at 0.25, face wider; see
                     src/features/reframe.ts): the head then reads each source's faces in either frame, whichever
                     frame the exported model cuts photos in (cafe export --align-frame); cached like the images
+  --gray            read the colour datasets (all but FER+ / CK+, which are gray already) as luma, as a model
+                    exported from FER+ reads photos (model.json colour 'gray'): the numbers are then the deployed
+                    model's; cached apart from the colour features
   --balanced        class-balanced loss weights (N / (C * count)), against the training set's class skew
   --save-run DIR    also write the probe as a run folder (standardisation folded into fc) for cafe eval --run and
                     cafe export --run
@@ -85,6 +89,7 @@ export const probe: Command = {
         balanced: { type: 'boolean', default: false },
         'aug-views': { type: 'string' },
         reframe: { type: 'string' },
+        gray: { type: 'boolean', default: false },
         'cache-dir': { type: 'string' },
         'save-run': { type: 'string' },
         out: { type: 'string' },
@@ -123,7 +128,7 @@ export const probe: Command = {
       const opened = await openDataset(spec);
       const ds = isTrain ? excludeItems(opened, exclusion) : opened;
       if (ds.items.length < opened.items.length) console.error(`${ds.spec}: ${opened.items.length - ds.items.length} items excluded (--exclude)`);
-      const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true, augViews: isTrain ? augViews : 0, reframe: isTrain ? reframe : [] });
+      const s = await labelledFeatures(encoder, ds, { cacheDir, progress: true, augViews: isTrain ? augViews : 0, reframe: isTrain ? reframe : [], gray: values.gray && !grayDataset(ds.spec) });
       console.error(`${ds.spec}: ${s.labels.length} labelled rows (${s.cache.hits} cached, ${s.cache.computed} computed, ${s.dropped} dropped) in ${s.cache.seconds.toFixed(1)}s`);
       return s;
     };
@@ -216,6 +221,7 @@ export const probe: Command = {
         logitAdjust: tau,
         augViews,
         reframe,
+        gray: values.gray,
         command: result.command,
         fit: p.fit,
       });
