@@ -7,6 +7,7 @@ import { DataLoader } from '../data/loader.js';
 import { CafeModel } from '../cafe/model.js';
 import type { TrainConfig } from '../cafe/config.js';
 import { absoluteSpec, encoderWeightsHash, loadFeatureTable } from '../features/table.js';
+import { grayDataset } from '../data/gray.js';
 import { IMAGENET } from '../data/transforms.js';
 import { EXPRESSIONS } from '../labels.js';
 import { fileError } from '../errors.js';
@@ -21,7 +22,7 @@ export interface EvalOptions {
 }
 
 /** Loads the run's model. The encoder dim is read off the weights (fc / proj shapes), so no encoder is opened. */
-export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): { cfg: TrainConfig; model: CafeModel; epoch: number; encoderWeights?: string } {
+export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): { cfg: TrainConfig; model: CafeModel; epoch: number; encoderWeights?: string; /** Fitted with cafe probe --gray (weights metadata colour). */ gray: boolean } {
   const cfgPath = join(runDir, 'config.json');
   const wPath = join(runDir, `${which}.safetensors`);
   if (!existsSync(cfgPath)) throw fileError(cfgPath, 'not a run folder (no config.json)');
@@ -44,11 +45,11 @@ export function loadRunModel(runDir: string, which: 'best' | 'final' = 'best'): 
   const model = new CafeModel(cfg.model, D);
   model.loadStateDict(st.tensors, { source: wPath });
   for (const t of st.tensors.values()) t.dispose();
-  return { cfg, model, epoch: Number(st.metadata.epoch ?? NaN), ...(st.metadata.encoderWeights ? { encoderWeights: st.metadata.encoderWeights } : {}) };
+  return { cfg, model, epoch: Number(st.metadata.epoch ?? NaN), ...(st.metadata.encoderWeights ? { encoderWeights: st.metadata.encoderWeights } : {}), gray: st.metadata.colour === 'gray' };
 }
 
 export async function evaluateRun(runDir: string, targets: string[], opts: EvalOptions = {}): Promise<{ cfg: TrainConfig; reports: TargetReport[]; epoch: number }> {
-  const { cfg, model, epoch, encoderWeights } = loadRunModel(runDir, opts.weights ?? 'best');
+  const { cfg, model, epoch, encoderWeights, gray } = loadRunModel(runDir, opts.weights ?? 'best');
   torch.setNumThreads(cfg.threads);
   if (encoderWeights && model.usesFeature) {
     const here = await encoderWeightsHash(cfg.encoder.name);
@@ -60,7 +61,9 @@ export async function evaluateRun(runDir: string, targets: string[], opts: EvalO
   const reports: TargetReport[] = [];
   for (const spec of targets) {
     const ds = await openDataset(absoluteSpec(spec));
-    const feats = model.usesFeature ? await loadFeatureTable(cfg.encoder.name, ds, { flip: false, cacheDir: cfg.encoder.cacheDir, progress: opts.progress ?? true }) : undefined;
+    // A probe fitted with --gray read colour datasets as luma: its targets are read the same way.
+    const asGray = gray && !grayDataset(ds.spec);
+    const feats = model.usesFeature ? await loadFeatureTable(cfg.encoder.name, ds, { flip: false, cacheDir: cfg.encoder.cacheDir, progress: opts.progress ?? true, gray: asGray }) : undefined;
     const loader = await DataLoader.create(ds, { normalization: IMAGENET, image: { size: cfg.data.imageSize, margin: cfg.data.margin }, batchSize: 128, shuffle: false });
     const p = await predict(model, loader, feats, { progress: opts.progress ?? true });
     await loader.close();
@@ -69,7 +72,7 @@ export async function evaluateRun(runDir: string, targets: string[], opts: EvalO
     const note = absent.length
       ? `no ${absent.join('/')} in this set: 7-way argmax, predicting ${absent.join('/')} counts as an error; balanced accuracy and macro-F1 over its ${s.present.length} classes`
       : '';
-    reports.push({ target: ds.spec, scores: s, note });
+    reports.push({ target: ds.spec, scores: s, note: [note, asGray ? 'read as gray (the run was fitted with --gray)' : ''].filter(Boolean).join('; ') });
   }
   model.dispose();
   return { cfg, reports, epoch };

@@ -59,9 +59,10 @@ export async function disposeEncoders(): Promise<void> {
  * Features of `dataset` under `encoderName`. With allowPartial, reads only what the cache holds (items without
  * features are left out, so the caller trains on the rest); otherwise computes what is missing (slow: minutes).
  */
-export async function loadFeatureTable(encoderName: string, dataset: Dataset, opts: { flip: boolean; augViews?: number; cacheDir?: string; allowPartial?: boolean; progress?: boolean }): Promise<FeatureTable> {
+export async function loadFeatureTable(encoderName: string, dataset: Dataset, opts: { flip: boolean; augViews?: number; cacheDir?: string; allowPartial?: boolean; progress?: boolean; gray?: boolean }): Promise<FeatureTable> {
   const encoder = await encoderFor(encoderName);
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  if (opts.allowPartial && opts.gray) throw invalidParameter('encoder.allowPartial', 'false when reading gray features', true);
   if (opts.allowPartial && opts.augViews) throw invalidParameter('encoder.allowPartial', 'false when data.augViews > 0 (augmented views are read whole)', true);
   if (opts.allowPartial && isConcatEncoder(encoder)) {
     // Each part's cached rows; the items every part has, columns joined.
@@ -86,7 +87,7 @@ export async function loadFeatureTable(encoderName: string, dataset: Dataset, op
       ...(flip ? { flipped: flip.gather(ids.map((id) => flip.rows.get(id)!)) } : {}),
     };
   }
-  return tableOf(await getFeatures(encoder, dataset, { flip: opts.flip, augViews: opts.augViews ?? 0, cacheDir, progress: opts.progress ?? true }));
+  return tableOf(await getFeatures(encoder, dataset, { flip: opts.flip, augViews: opts.augViews ?? 0, cacheDir, progress: opts.progress ?? true, gray: opts.gray }));
 }
 
 /** Gathers rows [B, D] for a batch; `view[b]` = k >= 0 picks augmented view k, else `flipped[b]` the mirrored image's feature. */

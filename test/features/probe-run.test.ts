@@ -90,8 +90,13 @@ test('saveProbeRun with a hidden layer -> cafe export and cafe eval: standardisa
     const p: Probe = { ...base, weight: probe(H).weight, hidden: { weight: first.weight, bias: first.bias } };
     const cfg = saveProbeRun(join(dir, 'run'), p, {
       name: 'probe-mlp', encoder: 'onnx:/models/x.onnx', train: ['ferplus:/d/ferplus:train'], valid: 'ferplus:/d/ferplus:valid',
-      exclude: [], sourceWeights: [], logitAdjust: 0, validAccuracy: 0.5, validBalancedAccuracy: 0.4, classBalance: 'none', command: 'cafe probe --hidden 4', fit: { hidden: H, steps: 10, lr: 1e-3, seed: 3 },
+      exclude: [], sourceWeights: [], logitAdjust: 0, validAccuracy: 0.5, validBalancedAccuracy: 0.4, classBalance: 'none', command: 'cafe probe --hidden 4', fit: { hidden: H, steps: 10, lr: 1e-3, seed: 3 }, gray: true,
     });
+    // --gray is kept with the weights: cafe eval --run then reads colour targets as gray too.
+    const { loadRunModel } = await import('../../src/eval/evaluate.js');
+    const loaded = loadRunModel(join(dir, 'run'));
+    assert.equal(loaded.gray, true);
+    loaded.model.dispose();
     assert.equal(cfg.model.hidden, H);
     assert.equal(cfg.seed, 3); // the fit's seed, so a refit from config.json is the same fit
     // Reference: fc(relu(W1 (x - mean) / std + b1)).
