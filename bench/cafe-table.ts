@@ -100,7 +100,7 @@ const rows = files.map((f) => {
     row,
     group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : row.startsWith('balance-') ? 'balance' : row.startsWith('lever-') ? 'levers' : e.config.data.trainLimit ? 'ablation' : 'full',
     // cafe probe --logit-adjust folds tau into the saved bias (weights metadata, not the config): the row name says it.
-    what: describe(e.config) + (/-aug(\d+)/.test(row) && !(e.config.data as { augViews?: number }).augViews ? `, ${/-aug(\d+)/.exec(row)![1]} augmented views per training image` : '') + (/-la([\d.]+)(?:-|$)/.test(row) && e.config.model.kind === 'probe' ? `, post-hoc logit adjustment tau ${/-la([\d.]+)(?:-|$)/.exec(row)![1]}` : '') + (/-reframe(?:-|$)/.test(row) ? ', each training crop also re-framed into the other source\'s frame (ferplus / sfew)' : '') + ((e.config as { seed?: number }).seed ? `, seed ${(e.config as { seed?: number }).seed}` : ''),
+    what: describe(e.config) + (/-aug(\d+)/.test(row) && !(e.config.data as { augViews?: number }).augViews ? `, ${/-aug(\d+)/.exec(row)![1]} augmented views per training image` : '') + (/-la([\d.]+)(?:-|$)/.test(row) && e.config.model.kind === 'probe' ? `, post-hoc logit adjustment tau ${/-la([\d.]+)(?:-|$)/.exec(row)![1]}` : '') + (/-reframe(?:-|$)/.test(row) ? ', each training crop also re-framed into the other source\'s frame (ferplus / sfew)' : '') + (/-gray(?:-|$)/.test(row) ? ', SFEW read as gray (train and targets)' : '') + ((e.config as { seed?: number }).seed ? `, seed ${(e.config as { seed?: number }).seed}` : ''),
     epochsDone: metrics.length,
     weightsEpoch,
     epochsPlanned: e.config.optim.epochs,
