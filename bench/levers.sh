@@ -87,6 +87,8 @@ row lever-mlp-fused-2src-aug2-reframe-la0.5 --encoder faceres+facemesh $FER $SFE
 # The same with SFEW read as gray (--gray; FER+ and CK+ are gray already), as the exported model reads photos
 # (model.json colour 'gray'): it trains on what it will see, and cafe eval --run scores SFEW Val as gray too.
 row lever-mlp-fused-2src-aug2-reframe-gray-la0.5 --encoder faceres+facemesh $FER $SFEW --aug-views 2 --reframe ferplus,sfew --gray --hidden 512 --logit-adjust 0.5
+# Class-balanced loss instead of the logit adjustment, with the hidden layer (against CK+'s neutral over-prediction).
+row lever-mlp-fused-2src-aug2-reframe-balanced --encoder faceres+facemesh $FER $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --balanced
 export WD=1e-3,1e-2
 row lever-mlp-fused --encoder faceres+facemesh $FER --hidden 512
 unset WD
