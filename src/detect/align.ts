@@ -34,7 +34,7 @@ export const ALIGN_FRAMES = {
 export type AlignFrameName = keyof typeof ALIGN_FRAMES;
 
 export interface AlignedFace {
-  /** The aligned crop, size x size RGB. */
+  /** The aligned crop, size x round(size x aspect) RGB. */
   image: RgbImage;
   /** Maps crop pixel coordinates to source-image coordinates (for drawing crop-space results back). */
   toSource: Affine;

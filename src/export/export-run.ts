@@ -217,7 +217,8 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
     maskPreprocess: pre,
     precision: fp16 ? 'fp16' : 'fp32',
     align: { ...DEFAULT_ALIGN_OPTIONS, ...(gray ? { size: GRAY_DATASETS[gray] } : {}), ...(opts.alignSize ? { size: opts.alignSize } : {}), ...ALIGN_FRAMES[frame] },
-    colour: gray ? 'gray' : 'rgb',
+    // Gray when a source was gray, or when the probe read its colour sources as gray (cafe probe --gray).
+    colour: gray || metadata.colour === 'gray' ? 'gray' : 'rgb',
     ...(opts.tta && opts.tta !== 'none' ? { tta: opts.tta } : {}),
     parity,
     ...(reference ? { reference } : {}),

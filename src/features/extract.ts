@@ -140,9 +140,9 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
   const augViews: View[] = Array.from({ length: K }, (_, k) => augmentView(k));
   // Re-framed views: every asked-for frame but the dataset's own.
   const own = opts.reframe?.length ? datasetFrame(dataset.spec) : undefined;
-  if (opts.reframe?.length && !own) throw invalidParameter(`reframe (dataset ${dataset.spec})`, `a dataset whose crops have a known frame (${Object.keys(ALIGN_FRAMES).join(', ')})`, dataset.spec);
+  if (opts.reframe?.length && !own) throw invalidParameter(`--reframe (reframe) of dataset ${dataset.spec}`, `a dataset whose crops have a known frame (${Object.keys(ALIGN_FRAMES).join(', ')} datasets)`, dataset.spec);
   const reframedInto = (opts.reframe ?? []).filter((f) => f !== own);
-  const reframeViews: View[] = reframedInto.map(reframeView);
+  const reframeViews: View[] = reframedInto.map((to) => reframeView(own!, to));
   const views: View[] = [...(opts.flip ? ['orig', 'flip'] as View[] : ['orig'] as View[]), ...augViews, ...reframeViews];
   const stores = new Map<View, EntryStore>(views.map((v) => [v, EntryStore.open(dir, v, encoder.dim)]));
 

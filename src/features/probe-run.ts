@@ -65,7 +65,8 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
   const cfg = resolveConfig(
     {
       name: info.name,
-      // The fit's seed (cafe probe --seed), so a refit from the saved config is the same fit.
+      // The fit's seed (cafe probe --seed); the views it trained on (--aug-views, --reframe, --gray) are in the
+      // weights' metadata beside the command that made it.
       seed: info.fit?.seed ?? 0,
       data: { train: info.train.length === 1 ? info.train[0] : info.train, valid: info.valid, exclude: info.exclude, excludeBy: info.excludeBy ?? 'clip', sourceWeights: info.sourceWeights, imageSize: 48 },
       encoder: { name: info.encoder, allowPartial: false },

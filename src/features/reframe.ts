@@ -15,8 +15,13 @@ import { parseSpec } from '../data/spec.js';
 /** Bump when reframeFace changes: cached views under the old version are then simply not read. */
 export const REFRAME_VERSION = 1;
 
-/** The feature-cache view name of the view re-framed into `frame`. */
-export const reframeView = (frame: AlignFrameName): `reframe${number}${AlignFrameName}` => `reframe${REFRAME_VERSION}${frame}`;
+/** The feature-cache view name of a crop in frame `from` re-framed into `to`: the version, the target's name and a
+ *  short hash of both frames' values, so re-measured frames (ALIGN_FRAMES) never read views cut with old ones. */
+export function reframeView(from: AlignFrameName, to: AlignFrameName): `reframe${number}${string}` {
+  let h = 0x811c9dc5; // FNV-1a
+  for (const ch of JSON.stringify([ALIGN_FRAMES[from], ALIGN_FRAMES[to]])) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return `reframe${REFRAME_VERSION}${to}-${h.toString(16).padStart(8, '0').slice(0, 6)}`;
+}
 
 /** The canonical frame a dataset's own crops are in (its adapter's name when ALIGN_FRAMES has it), else undefined. */
 export function datasetFrame(spec: string): AlignFrameName | undefined {

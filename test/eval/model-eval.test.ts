@@ -70,8 +70,11 @@ for (const detect of [true, false]) {
 }
 
 test('evaluateModel with alignFrame re-frames the detected faces as the recognizer with that frame does', async () => {
-  const ref = await reference(true, ALIGN_FRAMES.sfew);
-  const { reports } = await evaluateModel(undefined, [`folder:${join(dir, 'data')}`], { detect: true, alignFrame: 'sfew', progress: false });
+  // 'ferplus': not the default model's own frame (sfew), so ignoring alignFrame would show.
+  const ref = await reference(true, ALIGN_FRAMES.ferplus);
+  const own = await reference(true, ALIGN_FRAMES.sfew);
+  assert.notDeepEqual([...ref.values()], [...own.values()], 'the two frames label some photo differently, so the test can tell');
+  const { reports } = await evaluateModel(undefined, [`folder:${join(dir, 'data')}`], { detect: true, alignFrame: 'ferplus', progress: false });
   const correct = labelled.filter((l) => ref.get(l.file) === l.label).length;
   assert.equal(reports[0].scores.accuracy, correct / labelled.length);
 });
@@ -104,4 +107,7 @@ test('cafe eval --model: JSON + Markdown + confusion PNG per target; usage error
     assert.equal(r2.status, 2, extra.join(' '));
     assert.match(r2.stderr, /--align-frame/);
   }
+  const onRun = spawnSync(process.execPath, ['--import', 'tsx', cli, 'eval', '--run', dir, '--target', 'x', '--align-frame', 'sfew'], { encoding: 'utf8' });
+  assert.equal(onRun.status, 2);
+  assert.match(onRun.stderr, /--align-frame .*go with --model/);
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ALIGN_FRAMES } from '../../src/detect/align.js';
 import { applyAffine } from '../../src/detect/align.js';
-import { datasetFrame, parseFrames, reframeFace, reframeMap } from '../../src/features/reframe.js';
+import { datasetFrame, parseFrames, reframeFace, reframeMap, reframeView } from '../../src/features/reframe.js';
 import { getFeatures } from '../../src/features/extract.js';
 import { labelledFeatures } from '../../src/features/labelled.js';
 import { CLIP_PRESET } from '../../src/encoders/preprocess.js';
@@ -57,6 +57,12 @@ test('reframeFace: a FER+-framed face comes out in SFEW\'s frame (size and eye p
   for (const side of [-1, 1]) assert.ok(at(back, 71.5 + (side * ALIGN_FRAMES.ferplus.eyeDistance * 143) / 2, ALIGN_FRAMES.ferplus.eyeY * 143) > 150, `eye ${side} bright`);
 });
 
+test('reframeView: one cache view per (from, to) pair, named after the target frame and both frames\' values', () => {
+  assert.match(reframeView('ferplus', 'sfew'), /^reframe\d+sfew-[0-9a-f]{6}$/);
+  assert.equal(reframeView('ferplus', 'sfew'), reframeView('ferplus', 'sfew'));
+  assert.notEqual(reframeView('ferplus', 'sfew'), reframeView('sfew', 'ferplus'));
+});
+
 test('datasetFrame and parseFrames', () => {
   assert.equal(datasetFrame('ferplus:/d/ferplus:train:mode=majority'), 'ferplus');
   assert.equal(datasetFrame('sfew:/d/sfew2:train'), 'sfew');
@@ -101,5 +107,5 @@ test('getFeatures / labelledFeatures with {reframe}: one cached view per other f
   assert.deepEqual(again.ids, ['f0', 'f1', 'f2', 'f0#sfew', 'f1#sfew', 'f2#sfew']);
   assert.equal(again.labels.length, 6);
   const noFrame: Dataset = { ...ds, spec: `folder:${dir}` };
-  await assert.rejects(getFeatures(enc, noFrame, { cacheDir, reframe: ['sfew'] }), /known frame.*for reframe \(dataset folder:/);
+  await assert.rejects(getFeatures(enc, noFrame, { cacheDir, reframe: ['sfew'] }), /known frame.*for --reframe \(reframe\) of dataset folder:/);
 });

@@ -105,8 +105,8 @@ export const evalCommand: Command = {
       return 2;
     }
     if (values.model) return evalModel(argv, values.model, values.target, { detect: values.detect!, limit: values.limit, out: values.out, json: values.json!, tta: values.tta, alignFrame: values['align-frame'] });
-    if (values.detect || values.limit) {
-      console.error('cafe eval: --detect and --limit go with --model (a run is scored on its cached crops)');
+    if (values.detect || values.limit || values['align-frame'] !== undefined || values.tta !== undefined) {
+      console.error('cafe eval: --detect, --limit, --align-frame and --tta go with --model (a run is scored on its cached crops)');
       return 2;
     }
     const run = values.run!;

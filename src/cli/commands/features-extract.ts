@@ -1,4 +1,6 @@
-import { parseFrames } from '../../features/reframe.js';
+import { datasetFrame, parseFrames } from '../../features/reframe.js';
+import { ALIGN_FRAMES } from '../../detect/align.js';
+import { invalidParameter } from '../../errors.js';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { openDataset } from '../../data/index.js';
@@ -57,6 +59,8 @@ export const featuresExtract: Command = {
     }
     const { loadPreprocess } = await import('../../encoders/preprocess-node.js');
     const reframe = values.reframe !== undefined ? parseFrames(values.reframe) : undefined;
+    // Before any encoding: every dataset must have a known frame to be re-framed from.
+    if (reframe) for (const spec of values.data ?? []) if (!datasetFrame(spec)) throw invalidParameter('--reframe', `datasets whose crops have a known frame (${Object.keys(ALIGN_FRAMES).join(', ')})`, spec);
     const encoder = await createEncoder(values.encoder, {
       batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
       threads: values.threads ? Number(values.threads) : undefined,
