@@ -33,6 +33,17 @@ export const ALIGN_FRAMES = {
 } as const satisfies Record<string, Required<Omit<AlignOptions, 'size'>>>;
 export type AlignFrameName = keyof typeof ALIGN_FRAMES;
 
+/** `name` as a frame name, or an error naming `what` (a flag or option) that lists the frames. */
+export function alignFrameName(name: string, what: string): AlignFrameName {
+  if (!Object.hasOwn(ALIGN_FRAMES, name)) throw invalidParameter(what, Object.keys(ALIGN_FRAMES).join(' or '), name);
+  return name as AlignFrameName;
+}
+
+/** Whether `n` is an aligned-crop width the warp accepts: a whole number of pixels in [16, 1024]. */
+export function isAlignSize(n: number): boolean {
+  return Number.isInteger(n) && n >= 16 && n <= 1024;
+}
+
 export interface AlignedFace {
   /** The aligned crop, size x round(size x aspect) RGB. */
   image: RgbImage;
@@ -75,7 +86,7 @@ export function cropHeight(o: Required<AlignOptions>): number {
 
 function resolve(options: AlignOptions): Required<AlignOptions> {
   const o = { ...DEFAULT_ALIGN_OPTIONS, ...options };
-  if (!Number.isInteger(o.size) || o.size < 16 || o.size > 1024) throw invalidParameter('align size', 'an integer in [16, 1024]', o.size);
+  if (!isAlignSize(o.size)) throw invalidParameter('align size', 'an integer in [16, 1024]', o.size);
   if (!(o.eyeY > 0 && o.eyeY < 1)) throw invalidParameter('eyeY', 'a fraction in (0, 1)', o.eyeY);
   if (!(o.eyeDistance > 0 && o.eyeDistance < 1)) throw invalidParameter('eyeDistance', 'a fraction in (0, 1)', o.eyeDistance);
   if (!(o.aspect >= 0.25 && o.aspect <= 4)) throw invalidParameter('aspect', 'a height / width ratio in [0.25, 4]', o.aspect);

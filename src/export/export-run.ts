@@ -14,7 +14,7 @@ import { loadTfjsGraph } from '../encoders/tfjs-graph.js';
 import { nodeRuntime } from '../runtime/node.js';
 import type { PreprocessConfig } from '../encoders/types.js';
 import { GRAY_DATASETS, grayDataset } from '../data/gray.js';
-import { ALIGN_FRAMES, DEFAULT_ALIGN_OPTIONS, type AlignFrameName } from '../detect/align.js';
+import { ALIGN_FRAMES, alignFrameName, DEFAULT_ALIGN_OPTIONS, isAlignSize, type AlignFrameName } from '../detect/align.js';
 import { buildHeadGraph, DEFAULT_HEAD_MODEL, type HeadModelConfig } from './cafe-onnx.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, parityInputs, type CafeManifest, type Tta } from './manifest.js';
 import { readSafetensorsPlain, type PlainTensor } from './safetensors-read.js';
@@ -166,9 +166,8 @@ function featureDim(w: Map<string, PlainTensor>, m: HeadModelConfig, encoder: st
 export const FP16_ABOVE_BYTES = 20e6;
 
 export async function exportRun(run: string, outDir: string, opts: ExportOptions = {}): Promise<ExportResult> {
-  const frame = opts.alignFrame ?? 'ferplus';
-  if (!Object.hasOwn(ALIGN_FRAMES, frame)) throw invalidParameter('alignFrame', Object.keys(ALIGN_FRAMES).join(' or '), frame);
-  if (opts.alignSize !== undefined && !(Number.isInteger(opts.alignSize) && opts.alignSize >= 16 && opts.alignSize <= 1024)) throw invalidParameter('alignSize', 'an integer from 16 to 1024 (px)', opts.alignSize);
+  const frame = alignFrameName(opts.alignFrame ?? 'ferplus', 'alignFrame');
+  if (opts.alignSize !== undefined && !isAlignSize(opts.alignSize)) throw invalidParameter('alignSize', 'an integer from 16 to 1024 (px)', opts.alignSize);
   const cfg = readConfig(run);
   const weightsPath = pickWeights(run, opts.weights);
   const { tensors, metadata } = readSafetensorsPlain(weightsPath);

@@ -11,8 +11,8 @@ import { parseSpec } from '../data/spec.js';
 import { resolve as resolvePath } from 'node:path';
 import { decodeItem } from './decode.js';
 import { augmentFace, augmentView } from './augment.js';
-import { datasetFrame, reframeFace, reframeView } from './reframe.js';
-import { ALIGN_FRAMES, type AlignFrameName } from '../detect/align.js';
+import { reframeFace, reframeView, requireDatasetFrame } from './reframe.js';
+import type { AlignFrameName } from '../detect/align.js';
 import { invalidParameter } from '../errors.js';
 import { defaultCacheDir, entryDir, EntryStore, itemSignature, writeMeta, type Located, type View } from './store.js';
 
@@ -139,10 +139,16 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
   if (!Number.isInteger(K) || K < 0) throw invalidParameter('augViews', 'an integer >= 0', K);
   const augViews: View[] = Array.from({ length: K }, (_, k) => augmentView(k));
   // Re-framed views: every asked-for frame but the dataset's own.
-  const own = opts.reframe?.length ? datasetFrame(dataset.spec) : undefined;
-  if (opts.reframe?.length && !own) throw invalidParameter(`--reframe (reframe) of dataset ${dataset.spec}`, `a dataset whose crops have a known frame (${Object.keys(ALIGN_FRAMES).join(', ')} datasets)`, dataset.spec);
-  const reframedInto = (opts.reframe ?? []).filter((f) => f !== own);
+  const own = opts.reframe?.length ? requireDatasetFrame(dataset.spec) : undefined;
+  const reframedInto = own ? opts.reframe!.filter((f) => f !== own) : [];
   const reframeViews: View[] = reframedInto.map((to) => reframeView(own!, to));
+  // What each view encodes, from the decoded crop.
+  const transforms = new Map<View, (img: RgbImage, id: string) => RgbImage>([
+    ['orig', (img) => img],
+    ['flip', flipImage],
+    ...augViews.map((v, k): [View, (img: RgbImage, id: string) => RgbImage] => [v, (img, id) => augmentFace(img, id, k)]),
+    ...reframeViews.map((v, r): [View, (img: RgbImage) => RgbImage] => [v, (img) => reframeFace(img, own!, reframedInto[r])]),
+  ]);
   const views: View[] = [...(opts.flip ? ['orig', 'flip'] as View[] : ['orig'] as View[]), ...augViews, ...reframeViews];
   const stores = new Map<View, EntryStore>(views.map((v) => [v, EntryStore.open(dir, v, encoder.dim)]));
 
@@ -182,9 +188,8 @@ export async function getFeatures(encoder: Encoder, dataset: Dataset, opts: Feat
         if (!todo.length) continue;
         const good = todo.filter((x): x is { w: Work; img: RgbImage } => !(x.img instanceof Error));
         const failed = todo.filter((x) => x.img instanceof Error).map((x) => ({ id: x.w.item.id, sig: x.w.sig, reason: (x.img as Error).message }));
-        const k = augViews.indexOf(view);
-        const r = reframeViews.indexOf(view);
-        const batch = good.map((x) => (view === 'flip' ? flipImage(x.img) : k >= 0 ? augmentFace(x.img, x.w.item.id, k) : r >= 0 ? reframeFace(x.img, own!, reframedInto[r]) : x.img));
+        const transform = transforms.get(view)!;
+        const batch = good.map((x) => transform(x.img, x.w.item.id));
         const feats = new Float32Array(batch.length * encoder.dim); // [n, dim]
         for (let s = 0; s < batch.length; s += TICK) {
           feats.set(await encoder.encode(batch.slice(s, s + TICK)), s * encoder.dim);

@@ -35,8 +35,8 @@ export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts:
   // The labelled items' rows; with {augViews: K}, K more views of the same items, stacked after them, then the
   // re-framed views ({reframe}).
   const views = [f.features, ...(f.augmented ?? []), ...(f.reframed ?? [])];
-  const K = f.augmented?.length ?? 0;
-  const features = new Float32Array(views.length * keep.length * D); // [(1 + K) * n, D]
+  const suffixes = ['', ...(f.augmented ?? []).map((_, k) => `#aug${k}`), ...(f.reframedInto ?? []).map((frame) => `#${frame}`)];
+  const features = new Float32Array(views.length * keep.length * D); // [views * n, D]
   views.forEach((v, k) => features.set(rows(v), k * keep.length * D));
   const labels = new Int32Array(views.length * keep.length);
   keep.forEach((src, j) => {
@@ -47,7 +47,7 @@ export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts:
   const present = new Set(labels);
   return {
     spec: dataset.spec,
-    ids: views.flatMap((_, k) => (k === 0 ? ids : k <= K ? ids.map((id) => `${id}#aug${k - 1}`) : ids.map((id) => `${id}#${f.reframedInto![k - 1 - K]}`))),
+    ids: suffixes.flatMap((suffix) => ids.map((id) => id + suffix)),
     features,
     labels,
     dim: D,

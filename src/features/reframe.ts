@@ -6,7 +6,8 @@
 //
 // No detector is run: a dataset's crops are already in its frame (the medians say where the eyes are), so the view is
 // one fixed similarity warp per dataset (replicated border where the new frame reaches past the crop).
-import { ALIGN_FRAMES, cropHeight, DEFAULT_ALIGN_OPTIONS, type AlignFrameName } from '../detect/align.js';
+import { ALIGN_FRAMES, alignFrameName, cropHeight, DEFAULT_ALIGN_OPTIONS, type AlignFrameName } from '../detect/align.js';
+import { hashString } from '../util/rng.js';
 import { warpAffine, type Affine } from '../detect/warp.js';
 import type { RgbImage } from '../encoders/types.js';
 import { invalidParameter } from '../errors.js';
@@ -18,8 +19,7 @@ export const REFRAME_VERSION = 1;
 /** The feature-cache view name of a crop in frame `from` re-framed into `to`: the version, the target's name and a
  *  short hash of both frames' values, so re-measured frames (ALIGN_FRAMES) never read views cut with old ones. */
 export function reframeView(from: AlignFrameName, to: AlignFrameName): `reframe${number}${string}` {
-  let h = 0x811c9dc5; // FNV-1a
-  for (const ch of JSON.stringify([ALIGN_FRAMES[from], ALIGN_FRAMES[to]])) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  const h = hashString(JSON.stringify([ALIGN_FRAMES[from], ALIGN_FRAMES[to]]));
   return `reframe${REFRAME_VERSION}${to}-${h.toString(16).padStart(8, '0').slice(0, 6)}`;
 }
 
@@ -34,12 +34,18 @@ export function datasetFrame(spec: string): AlignFrameName | undefined {
   return Object.hasOwn(ALIGN_FRAMES, adapter) ? (adapter as AlignFrameName) : undefined;
 }
 
+/** datasetFrame(spec), or an error naming `flag`: a dataset is re-framed from its own frame, so it needs one. */
+export function requireDatasetFrame(spec: string, flag = '--reframe'): AlignFrameName {
+  const own = datasetFrame(spec);
+  if (!own) throw invalidParameter(`${flag} of dataset ${spec}`, `a dataset whose crops have a known frame (${Object.keys(ALIGN_FRAMES).join(', ')} datasets)`, spec);
+  return own;
+}
+
 /** Checks a list of frame names (cafe probe --reframe). */
 export function parseFrames(list: string, flag = '--reframe'): AlignFrameName[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (!Object.hasOwn(ALIGN_FRAMES, n)) throw invalidParameter(flag, `frame names among ${Object.keys(ALIGN_FRAMES).join(', ')}`, n);
   if (!names.length) throw invalidParameter(flag, `frame names among ${Object.keys(ALIGN_FRAMES).join(', ')}`, list);
-  return [...new Set(names)] as AlignFrameName[];
+  return [...new Set(names.map((n) => alignFrameName(n, flag)))];
 }
 
 /** The map from the re-framed crop (width W, height H) to the source crop's pixels. */

@@ -107,5 +107,5 @@ test('getFeatures / labelledFeatures with {reframe}: one cached view per other f
   assert.deepEqual(again.ids, ['f0', 'f1', 'f2', 'f0#sfew', 'f1#sfew', 'f2#sfew']);
   assert.equal(again.labels.length, 6);
   const noFrame: Dataset = { ...ds, spec: `folder:${dir}` };
-  await assert.rejects(getFeatures(enc, noFrame, { cacheDir, reframe: ['sfew'] }), /known frame.*for --reframe \(reframe\) of dataset folder:/);
+  await assert.rejects(getFeatures(enc, noFrame, { cacheDir, reframe: ['sfew'] }), /known frame.*for --reframe of dataset folder:/);
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
-import { ALIGN_FRAMES, type AlignFrameName } from '../../detect/align.js';
+import { alignFrameName } from '../../detect/align.js';
 
 const usage = `Usage: cafe eval --run DIR --target SPEC [--target SPEC ...] [--out PREFIX] [--weights best|final]
        cafe eval --model DIR --target SPEC [--target SPEC ...] [--detect [--align-frame F]] [--limit N] [--out PREFIX]
@@ -44,9 +44,9 @@ async function evalModel(argv: string[], model: string, targets: string[], o: { 
   const { writeAtomic } = await import('../../util/atomic.js');
   const { TTAS } = await import('../../export/manifest.js');
   if (o.tta !== undefined && !TTAS.includes(o.tta as never)) throw invalidParameter('--tta', TTAS.join(' or '), o.tta);
-  if (o.alignFrame !== undefined && !Object.hasOwn(ALIGN_FRAMES, o.alignFrame)) throw invalidParameter('--align-frame', Object.keys(ALIGN_FRAMES).join(' or '), o.alignFrame);
-  if (o.alignFrame !== undefined && !o.detect) throw invalidParameter('--align-frame', 'to go with --detect (dataset crops are not re-framed)', o.alignFrame);
-  const res = await evaluateModel(model === 'default' ? undefined : model, targets, { detect: o.detect, limit, tta: o.tta as never, alignFrame: o.alignFrame as AlignFrameName | undefined });
+  const alignFrame = o.alignFrame === undefined ? undefined : alignFrameName(o.alignFrame, '--align-frame');
+  if (alignFrame !== undefined && !o.detect) throw invalidParameter('--align-frame', 'to go with --detect (dataset crops are not re-framed)', alignFrame);
+  const res = await evaluateModel(model === 'default' ? undefined : model, targets, { detect: o.detect, limit, tta: o.tta as never, alignFrame });
   const prefix = o.out ?? join('eval', res.model.name + (o.detect ? '-detect' : '') + (o.alignFrame ? `-${o.alignFrame}` : ''));
   const commit = gitCommit();
   const mean = (k: 'accuracy' | 'balancedAccuracy' | 'macroF1') => res.reports.reduce((a, r) => a + r.scores[k], 0) / res.reports.length;

@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
 import { exportRun } from '../../export/export-run.js';
 import { TTAS, type Tta } from '../../export/manifest.js';
-import { ALIGN_FRAMES, type AlignFrameName } from '../../detect/align.js';
+import { alignFrameName, isAlignSize } from '../../detect/align.js';
 
 const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--with-encoder] [--name NAME] [--weights FILE] [--tta T] [--align-size N] [--align-frame F]
 
@@ -56,10 +56,10 @@ export const exportCommand: Command = {
     }
     const a = value(argv, '--align-size');
     const alignSize = a === undefined ? undefined : Number(a);
-    if (alignSize !== undefined && !(Number.isInteger(alignSize) && alignSize >= 16 && alignSize <= 1024)) throw invalidParameter('--align-size', 'an integer from 16 to 1024 (px)', a);
-    const alignFrame = value(argv, '--align-frame');
-    if (alignFrame !== undefined && !Object.hasOwn(ALIGN_FRAMES, alignFrame)) throw invalidParameter('--align-frame', Object.keys(ALIGN_FRAMES).join(' or '), alignFrame);
-    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv), alignSize, alignFrame: alignFrame as AlignFrameName | undefined });
+    if (alignSize !== undefined && !isAlignSize(alignSize)) throw invalidParameter('--align-size', 'an integer from 16 to 1024 (px)', a);
+    const f = value(argv, '--align-frame');
+    const alignFrame = f === undefined ? undefined : alignFrameName(f, '--align-frame');
+    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv), alignSize, alignFrame });
     const p = Object.entries(r.manifest.parity ?? {}).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
     console.log(`wrote ${r.outDir}/head.onnx (${(r.bytes / 1e6).toFixed(1)} MB, ${r.manifest.precision}) and model.json${p ? `; max |logit diff| ${p}` : ''}`);
     return 0;

@@ -1,7 +1,5 @@
-import { datasetFrame, parseFrames } from '../../features/reframe.js';
-import { ALIGN_FRAMES } from '../../detect/align.js';
-import { invalidParameter } from '../../errors.js';
 import { parseArgs } from 'node:util';
+import { parseFrames, requireDatasetFrame } from '../../features/reframe.js';
 import type { Command } from '../command.js';
 import { openDataset } from '../../data/index.js';
 import { createEncoder, DEFAULT_ENCODER, encoderEntries } from '../../encoders/registry.js';
@@ -60,7 +58,7 @@ export const featuresExtract: Command = {
     const { loadPreprocess } = await import('../../encoders/preprocess-node.js');
     const reframe = values.reframe !== undefined ? parseFrames(values.reframe) : undefined;
     // Before any encoding: every dataset must have a known frame to be re-framed from.
-    if (reframe) for (const spec of values.data ?? []) if (!datasetFrame(spec)) throw invalidParameter('--reframe', `datasets whose crops have a known frame (${Object.keys(ALIGN_FRAMES).join(', ')})`, spec);
+    if (reframe) for (const spec of values.data ?? []) requireDatasetFrame(spec);
     const encoder = await createEncoder(values.encoder, {
       batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
       threads: values.threads ? Number(values.threads) : undefined,

@@ -6,8 +6,7 @@ import type { Command } from '../command.js';
 import { openDataset } from '../../data/index.js';
 import { createEncoder, DEFAULT_ENCODER } from '../../encoders/registry.js';
 import { loadPreprocess } from '../../encoders/preprocess-node.js';
-import { datasetFrame, parseFrames } from '../../features/reframe.js';
-import { ALIGN_FRAMES } from '../../detect/align.js';
+import { parseFrames, requireDatasetFrame } from '../../features/reframe.js';
 import { grayDataset } from '../../data/gray.js';
 import { adjustBias, concatSets, labelledFeatures, sourceRowWeights, type LabelledSet } from '../../features/labelled.js';
 import { defaultCacheDir } from '../../features/store.js';
@@ -126,7 +125,7 @@ export const probe: Command = {
     if (!Number.isInteger(augViews) || augViews < 0) throw invalidParameter('--aug-views', 'an integer >= 0', values['aug-views']);
     const reframe = values.reframe !== undefined ? parseFrames(values.reframe) : [];
     // Before any encoding: every training source must have a known frame to be re-framed from.
-    if (reframe.length) for (const t of values.train) if (!datasetFrame(t)) throw invalidParameter('--reframe', `--train sources whose crops have a known frame (${Object.keys(ALIGN_FRAMES).join(', ')} datasets)`, t);
+    if (reframe.length) for (const t of values.train) requireDatasetFrame(t);
     const load = async (spec: string, isTrain = false): Promise<LabelledSet> => {
       const opened = await openDataset(spec);
       const ds = isTrain ? excludeItems(opened, exclusion) : opened;
