@@ -1,4 +1,4 @@
-// The encoders a browser can run, over the web Runtime: faceres and facemesh (from human's models), onnx:URL (e.g. a model
+// The encoders a browser can run, over the web Runtime: faceres, faceres-bands and facemesh (from human's models), onnx:URL (e.g. a model
 // folder's encoderFile). The browser entry (index.ts) hands this factory to the recognizer beside the Runtime.
 import { CafeError } from '../errors.js';
 import { createFaceres } from '../encoders/faceres.js';
@@ -11,12 +11,13 @@ import { readJson, type Runtime } from '../runtime/types.js';
 
 /** The browser's encoder factory over `runtime` (a web Runtime: locations are URLs). */
 export function webEncoders(runtime: Runtime): EncoderFactory {
-  return withConcat(webSingle(runtime), ['faceres', 'facemesh', 'onnx']);
+  return withConcat(webSingle(runtime), ['faceres', 'faceres-bands', 'facemesh', 'onnx']);
 }
 
 function webSingle(runtime: Runtime): EncoderFactory {
   return async (spec, opts) => {
     if (spec === 'faceres') return createFaceres(opts, runtime);
+    if (spec === 'faceres-bands') return createFaceres({ ...opts, bands: true }, runtime);
     if (spec === 'facemesh') return createFacemesh(opts, runtime);
     if (spec.startsWith('onnx:')) {
       const url = spec.slice('onnx:'.length);
@@ -24,6 +25,6 @@ function webSingle(runtime: Runtime): EncoderFactory {
       const preprocess = opts.preprocess ?? validatePreprocess(await readJson(runtime, sidecar, 'preprocessing'), sidecar);
       return createOnnxEncoder({ name: spec, model: await runtime.read(url), source: url, weightsHash: url, preprocess }, opts, runtime);
     }
-    throw new CafeError(`encoder '${spec}' cannot run in the browser: export the model with its encoder inside the folder (cafe export --with-encoder) or use a faceres / facemesh model`);
+    throw new CafeError(`encoder '${spec}' cannot run in the browser: export the model with its encoder inside the folder (cafe export --with-encoder) or use a faceres / faceres-bands / facemesh model`);
   };
 }

@@ -1,4 +1,4 @@
-// Encoder registry: name -> factory. Names: 'faceres' (default, offline), 'facemesh', 'clip-vit-b32[:DIR]', 'onnx:PATH',
+// Encoder registry: name -> factory. Names: 'faceres' (default, offline), 'faceres-bands', 'facemesh', 'clip-vit-b32[:DIR]', 'onnx:PATH',
 // and any of them joined by '+' (features concatenated, concat.ts).
 import { invalidParameter } from '../errors.js';
 import { createClip, type ClipOptions } from './clip.js';
@@ -25,6 +25,11 @@ const entries: EncoderEntry[] = [
     name: 'faceres',
     summary: 'HSE-FaceRes MobileNet from @vladmandic/human, 1024-d (global_pooling/Mean); offline default',
     create: (arg, opts) => createFaceres({ ...opts, modelPath: arg ?? opts.modelPath }, nodeRuntime),
+  },
+  {
+    name: 'faceres-bands',
+    summary: 'faceres plus its last 14 x 14 map pooled in 3 horizontal bands (brows / eyes / mouth), 2560-d, one pass',
+    create: (arg, opts) => createFaceres({ ...opts, modelPath: arg ?? opts.modelPath, bands: true }, nodeRuntime),
   },
   {
     name: 'facemesh',

@@ -141,7 +141,7 @@ export interface ExportResult {
 }
 
 /** Encoder feature width without opening a session (needed when no weight reveals it, e.g. dimMatch 'pool'). */
-const ENCODER_DIMS: Record<string, number> = { faceres: 1024, facemesh: 1404, 'clip-vit-b32': 512 };
+const ENCODER_DIMS: Record<string, number> = { faceres: 1024, 'faceres-bands': 2560, facemesh: 1404, 'clip-vit-b32': 512 };
 
 /** Width of a registry spec, fused ones ('faceres+facemesh') included; undefined when a part's width is unknown. */
 function knownDim(encoder: string): number | undefined {
