@@ -92,6 +92,15 @@ row lever-mlp-fused-2src-aug2-reframe-balanced --encoder faceres+facemesh $FER $
 export WD=1e-3,1e-2
 row lever-mlp-fused --encoder faceres+facemesh $FER --hidden 512
 unset WD
+# faceres-bands (#11 lever 7): faceres' descriptor plus its last 14 x 14 map mean-pooled in three horizontal bands
+# (brows / eyes / mouth; src/encoders/bands.ts), from the same pass. The probe reads no mirrored rows: no --flip here.
+$CAFE features extract --encoder faceres-bands --data ferplus:$D/ferplus:valid --data ferplus:$D/ferplus:test --data sfew:$D/sfew2:val --data ckplus:$D/ckplus48
+$CAFE features extract --encoder faceres-bands --aug-views 2 --reframe ferplus,sfew --data ferplus:$D/ferplus:train --data sfew:$D/sfew2:train
+row lever-faceresbands --encoder faceres-bands $FER
+row lever-fusedbands --encoder faceres-bands+facemesh $FER
+export WD=1e-3
+row lever-mlp-fusedbands-2src-aug2-reframe-la0.5 --encoder faceres-bands+facemesh $FER $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 0.5
+unset WD
 # The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.
 $CAFE train --config configs/cafe-cpu.json --out runs/product-cafe-fused-aug2-norm-2src-la0.5 name=product-cafe-fused-aug2-norm-2src-la0.5 \
   encoder.name=faceres+facemesh data.augViews=2 model.normalizeF=true \

@@ -1,15 +1,14 @@
 // Band pooling (bands.ts) on a tiny graph against a JS reference, and faceres-bands against the tfjs graph itself.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { appendBandPooling, BAND_EDGES_14 } from '../../src/encoders/bands.js';
-import { createFaceres, defaultFaceresPath, FACERES_BANDS_DIM, FACERES_MID, FACERES_OUTPUT } from '../../src/encoders/faceres.js';
+import { createFaceres, FACERES_BANDS_DIM, FACERES_MID, FACERES_OUTPUT } from '../../src/encoders/faceres.js';
 import { encodeOnnxModel, type OnnxGraph } from '../../src/encoders/onnx-writer.js';
-import { FACERES_PRESET, preprocessImage } from '../../src/encoders/preprocess.js';
 import { createEncoder } from '../../src/encoders/registry.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
 import type { RgbImage } from '../../src/encoders/types.js';
+import { faceresTfjs } from '../helpers/faceres-tfjs.js';
 
 /** x [N, 2, 4, 3] -> outputs g = mean over H, W [N, 2] and m = x. */
 function tinyGraph(): OnnxGraph {
@@ -76,21 +75,10 @@ test('faceres-bands: 2560-d, the descriptor then the bands of conv_pw_11, as the
     for (let i = 0; i < 3; i++) for (let d = 0; d < 1024; d++) assert.ok(Math.abs(base[i * 1024 + d] - feats[i * 2560 + d]) < 1e-4);
 
     // The bands against tfjs: conv_pw_11's map [1, 14, 14, 512] (NHWC) averaged over rows 0-4, 5-9, 10-13.
-    const tf = await import('@tensorflow/tfjs');
-    await tf.setBackend('cpu');
-    const path = defaultFaceresPath(nodeRuntime);
-    const json = JSON.parse(readFileSync(path, 'utf8'));
-    const bin = readFileSync(path.replace(/\.json$/, '.bin'));
-    const model = await tf.loadGraphModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length) }),
-    );
-    const chw = preprocessImage(imgs[1], FACERES_PRESET); // [3, 224, 224]
-    const hwc = new Float32Array(chw.length);
-    for (let c = 0; c < 3; c++) for (let i = 0; i < 224 * 224; i++) hwc[i * 3 + c] = chw[c * 224 * 224 + i];
-    const [mid, desc] = model.execute(tf.tensor4d(hwc, [1, 224, 224, 3]), [FACERES_MID, FACERES_OUTPUT]) as import('@tensorflow/tfjs').Tensor[];
+    const [mid, desc] = await faceresTfjs(imgs[1], [FACERES_MID, FACERES_OUTPUT]);
     assert.deepEqual(mid.shape, [1, 14, 14, 512]);
-    const m = await mid.data();
-    const d = await desc.data();
+    const m = mid.data;
+    const d = desc.data;
     let maxDiff = 0;
     for (let j = 0; j < 1024; j++) maxDiff = Math.max(maxDiff, Math.abs(d[j] - feats[2560 + j]));
     for (let k = 0; k + 1 < BAND_EDGES_14.length; k++) {
@@ -102,7 +90,6 @@ test('faceres-bands: 2560-d, the descriptor then the bands of conv_pw_11, as the
       }
     }
     assert.ok(maxDiff < 1e-3, `max |onnx - tfjs| = ${maxDiff}`);
-    tf.disposeVariables();
   } finally {
     await enc.dispose();
     await plain.dispose();

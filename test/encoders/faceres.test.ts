@@ -1,12 +1,12 @@
 // faceres: the tfjs -> ONNX conversion must reproduce @vladmandic/human's graph (checked against tfjs itself).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { createFaceres, defaultFaceresPath, FACERES_OUTPUT } from '../../src/encoders/faceres.js';
-import { FACERES_PRESET, flipImage, preprocessImage } from '../../src/encoders/preprocess.js';
+import { createFaceres, FACERES_OUTPUT } from '../../src/encoders/faceres.js';
+import { FACERES_PRESET, flipImage } from '../../src/encoders/preprocess.js';
 import { createEncoder } from '../../src/encoders/registry.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
 import type { RgbImage } from '../../src/encoders/types.js';
+import { faceresTfjs } from '../helpers/faceres-tfjs.js';
 
 function face(seed: number, w = 48, h = 48): RgbImage {
   const data = Uint8Array.from({ length: w * h * 3 }, (_, i) => (((i / 3) | 0) * 7 + seed * 13 + (i % 3) * 40 + (((i / 3 / w) | 0) * 3)) % 256);
@@ -30,23 +30,10 @@ test('faceres: 1024-d, human preprocessing (0..255), same features as the tfjs g
     assert.ok(flipped.some((v, d) => Math.abs(v - feats[d]) > 1e-3));
 
     // Reference: the original tfjs graph on the same input (NHWC), output node global_pooling/Mean.
-    const tf = await import('@tensorflow/tfjs');
-    await tf.setBackend('cpu');
-    const path = defaultFaceresPath(nodeRuntime);
-    const json = JSON.parse(readFileSync(path, 'utf8'));
-    const bin = readFileSync(path.replace(/\.json$/, '.bin'));
-    const model = await tf.loadGraphModel(
-      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length) }),
-    );
-    const chw = preprocessImage(imgs[0], FACERES_PRESET); // [3, 224, 224]
-    const hwc = new Float32Array(chw.length);
-    for (let c = 0; c < 3; c++) for (let i = 0; i < 224 * 224; i++) hwc[i * 3 + c] = chw[c * 224 * 224 + i];
-    const out = model.execute(tf.tensor4d(hwc, [1, 224, 224, 3]), FACERES_OUTPUT) as import('@tensorflow/tfjs').Tensor;
-    const ref = await out.data();
+    const [{ data: ref }] = await faceresTfjs(imgs[0], [FACERES_OUTPUT]);
     let maxDiff = 0;
     for (let d = 0; d < 1024; d++) maxDiff = Math.max(maxDiff, Math.abs(ref[d] - feats[d]));
     assert.ok(maxDiff < 1e-3, `max |onnx - tfjs| = ${maxDiff}`);
-    tf.disposeVariables();
   } finally {
     await enc.dispose();
   }
