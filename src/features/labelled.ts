@@ -43,6 +43,16 @@ export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts:
     const c = expressionIndex(label.get(f.ids[src])!);
     for (let k = 0; k < views.length; k++) labels[k * keep.length + j] = c;
   });
+  // Soft labels (FER+ mode=probability) for every view's rows alike; none when no item has one.
+  const softOf = new Map(dataset.items.filter((it) => it.soft).map((it) => [it.id, it.soft!]));
+  let soft: Float32Array | undefined;
+  if (softOf.size) {
+    soft = new Float32Array(labels.length * NUM_CLASSES); // [views * n, C]
+    keep.forEach((src, j) => {
+      const p = softOf.get(f.ids[src]) ?? oneHot(labels[j]);
+      for (let k = 0; k < views.length; k++) soft!.set(p, (k * keep.length + j) * NUM_CLASSES);
+    });
+  }
   const ids = keep.map((i) => f.ids[i]);
   const present = new Set(labels);
   return {
@@ -50,6 +60,7 @@ export async function labelledFeatures(encoder: Encoder, dataset: Dataset, opts:
     ids: suffixes.flatMap((suffix) => ids.map((id) => id + suffix)),
     features,
     labels,
+    ...(soft ? { soft } : {}),
     dim: D,
     classes: EXPRESSIONS.filter((_, c) => present.has(c)),
     dropped: dataset.items.length - keep.length,
@@ -66,10 +77,13 @@ export function concatSets(sets: LabelledSet[]): LabelledSet {
   const n = sets.reduce((a, s) => a + s.labels.length, 0);
   const features = new Float32Array(n * dim); // [N, D]
   const labels = new Int32Array(n);
+  // Soft labels for all rows when any source has them: the others' rows one-hot.
+  const soft = sets.some((s) => s.soft) ? new Float32Array(n * NUM_CLASSES) : undefined; // [N, C]
   let off = 0;
   for (const s of sets) {
     features.set(s.features, off * dim);
     labels.set(s.labels, off);
+    if (soft) s.labels.forEach((l, i) => soft.set(s.soft ? s.soft.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES) : oneHot(l), (off + i) * NUM_CLASSES));
     off += s.labels.length;
   }
   return {
@@ -80,8 +94,15 @@ export function concatSets(sets: LabelledSet[]): LabelledSet {
     cache: sets[0].cache,
     features,
     labels,
+    ...(soft ? { soft } : {}),
     dim,
   };
+}
+
+function oneHot(c: number): number[] {
+  const v = new Array<number>(NUM_CLASSES).fill(0);
+  v[c] = 1;
+  return v;
 }
 
 /**
@@ -101,11 +122,13 @@ export function sourceRowWeights(sizes: number[], shares?: number[]): Float32Arr
   return out;
 }
 
-/** Post-hoc logit adjustment in place: bias[c] -= tau * log(prior[c]), prior = class shares of `labels` (absent
- *  classes get the smallest present share, so they are not pushed to +infinity). */
-export function adjustBias(bias: Float32Array, labels: Int32Array, tau: number): Float32Array {
+/** Post-hoc logit adjustment in place: bias[c] -= tau * log(prior[c]), prior = class shares of `labels`, or the mean
+ *  of the soft labels [N, C] when the fit used them (absent classes get the smallest present share, so they are not
+ *  pushed to +infinity). */
+export function adjustBias(bias: Float32Array, labels: Int32Array, tau: number, soft?: Float32Array): Float32Array {
   const counts = new Array<number>(NUM_CLASSES).fill(0);
-  for (const l of labels) counts[l]++;
+  if (soft) for (let i = 0; i < labels.length; i++) for (let c = 0; c < NUM_CLASSES; c++) counts[c] += soft[i * NUM_CLASSES + c];
+  else for (const l of labels) counts[l]++;
   const min = Math.min(...counts.filter((c) => c > 0));
   for (let c = 0; c < bias.length; c++) bias[c] -= tau * Math.log((counts[c] || min) / labels.length);
   return bias;

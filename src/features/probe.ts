@@ -10,6 +10,9 @@ import { fitMlp } from './probe-mlp.js';
 export interface LabelledFeatures {
   features: Float32Array; // [N, D]
   labels: Int32Array; // [N], 0..6
+  /** Soft labels [N, 7] (rows sum to 1), when the set has annotator votes (FER+ `mode=probability`): the fit then
+   *  minimises cross-entropy against them; `labels` stay the hard labels (class weights, priors, scoring). */
+  soft?: Float32Array;
   dim: number;
 }
 
@@ -166,6 +169,7 @@ export function score(pred: Int32Array, labels: Int32Array, classes = NUM_CLASSE
 function checkSet(s: LabelledFeatures, name: string): void {
   if (s.features.length !== s.labels.length * s.dim) throw invalidParameter(`${name}.features`, `${s.labels.length} x ${s.dim} floats`, s.features.length);
   for (const l of s.labels) if (!(l >= 0 && l < NUM_CLASSES)) throw invalidParameter(`${name}.labels`, `class indices 0..${NUM_CLASSES - 1}`, l);
+  if (s.soft && s.soft.length !== s.labels.length * NUM_CLASSES) throw invalidParameter(`${name}.soft`, `${s.labels.length} x ${NUM_CLASSES} floats`, s.soft.length);
 }
 
 /** One full-batch fit; returns weights [C, D], bias [C] and the final training loss. */
@@ -209,7 +213,11 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
   if (!Number.isInteger(mlp.batchSize) || mlp.batchSize < 1) throw invalidParameter('batchSize', 'a positive integer', mlp.batchSize);
   const { mean, std } = featureStats(train.features, train.dim);
   const x = torch.tensor(standardise(train.features, mean, std), [train.labels.length, train.dim]); // [N, D]
-  const y = torch.tensor(BigInt64Array.from(train.labels, (v) => BigInt(v)), [train.labels.length], 'int64'); // [N]
+  // Targets: class indices [N] (int64), or the soft labels [N, C] (float) when the set has them; crossEntropy takes
+  // either, and every fit below indexes rows of y the same way.
+  const y = train.soft
+    ? torch.tensor(train.soft, [train.labels.length, NUM_CLASSES]) // [N, C]
+    : torch.tensor(BigInt64Array.from(train.labels, (v) => BigInt(v)), [train.labels.length], 'int64'); // [N]
   let weight: torch.Tensor | undefined;
   if (cfg.classWeights === 'balanced') {
     const counts = new Array<number>(NUM_CLASSES).fill(0);

@@ -122,3 +122,74 @@ test('trainProbe with a hidden layer reads what a linear probe cannot; same seed
   assert.throws(() => trainProbe(train, valid, { ...cfg, dropout: 1 }), /dropout/);
   assert.throws(() => trainProbe(train, valid, { ...cfg, hidden: 2.5 }), /hidden/);
 });
+
+test('soft labels: labelledFeatures keeps them for every view, concatSets one-hots the sources without, adjustBias reads their prior', async () => {
+  const { labelledFeatures, concatSets, adjustBias } = await import('../../src/features/labelled.js');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const root = mkdtempSync(join(tmpdir(), 'cafe-soft-'));
+  try {
+    const px = { kind: 'pixels' as const, width: 4, height: 4, channels: 1 as const, data: new Uint8Array(16).fill(7) };
+    const soft0 = [0.6, 0, 0, 0, 0, 0, 0.4]; // neutral 0.6, anger 0.4
+    const ds = {
+      spec: 'votes:/x', name: 'votes', skipped: [], notes: [],
+      items: [
+        { id: 'a', source: px, label: 'neutral' as const, soft: soft0 },
+        { id: 'b', source: { ...px, data: new Uint8Array(16).fill(9) }, label: 'happiness' as const },
+      ],
+    };
+    const enc = {
+      name: 'mean', dim: 1, preprocess: { size: 4, resize: 'bilinear' as const, crop: 'none' as const, colour: 'gray' as const, scale: 255, mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number] },
+      weightsHash: 'w', weightsPath: '<mean>',
+      async encode(batch: import('../../src/encoders/types.js').EncoderInput) {
+        return Float32Array.from((batch as import('../../src/encoders/types.js').RgbImage[]).map((im) => im.data[0]));
+      },
+      async dispose() {},
+    };
+    const s = await labelledFeatures(enc, ds, { cacheDir: join(root, 'cache'), augViews: 1 });
+    assert.deepEqual(s.ids, ['a', 'b', 'a#aug0', 'b#aug0']);
+    const oneHotB = [0, 1, 0, 0, 0, 0, 0];
+    assert.deepEqual([...s.soft!].map((v) => +v.toFixed(4)), [...soft0, ...oneHotB, ...soft0, ...oneHotB], 'item b has no votes: its hard label');
+    // A source without soft labels stacked after it: one-hot rows.
+    const hard = { spec: 'h', ids: ['c'], classes: ['surprise'], dropped: 0, cache: s.cache, features: Float32Array.from([1]), labels: Int32Array.from([3]), dim: 1 };
+    const m = concatSets([s, hard]);
+    assert.deepEqual([...m.soft!.subarray(4 * 7)], [0, 0, 0, 1, 0, 0, 0]);
+    assert.equal(concatSets([hard, hard]).soft, undefined, 'no soft labels anywhere: none');
+    // Prior from the soft rows: neutral (0.6 + 0.6) / 5 rows, anger 0.8 / 5.
+    const bias = adjustBias(new Float32Array(7), m.labels, 1, m.soft);
+    assert.ok(Math.abs(bias[0] + Math.log(1.2 / 5)) < 1e-6);
+    assert.ok(Math.abs(bias[6] + Math.log(0.8 / 5)) < 1e-6);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('trainProbe with soft labels fits the vote shares, hard labels push to certainty; linear and hidden alike', { skip: !nativeAvailable() && 'libtorch addon not built' }, () => {
+  // Features without signal (all 0: standardised they stay 0), every row voted 70 % happiness / 30 % surprise: the
+  // fitted probabilities approach 0.7 / 0.3; with the hard label (happiness) they go to certainty.
+  const n = 200;
+  const set = { dim: 4, features: new Float32Array(n * 4), labels: new Int32Array(n).fill(1) };
+  const soft = new Float32Array(n * 7);
+  for (let i = 0; i < n; i++) soft.set([0, 0.7, 0, 0.3, 0, 0, 0], i * 7);
+  const softmax = (z: number[]) => {
+    const e = z.map((v) => Math.exp(v - Math.max(...z)));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / sum);
+  };
+  // The logits of a zero feature row: the bias (linear), fc(relu(hidden bias)) with a hidden layer.
+  const probs = (p: ReturnType<typeof trainProbe>) => {
+    if (!p.hidden) return softmax(Array.from(p.bias));
+    const H = p.hidden.bias.length;
+    const h = Array.from(p.hidden.bias, (v) => Math.max(0, v));
+    return softmax(Array.from(p.bias, (b, c) => b + h.reduce((a, v, j) => a + v * p.weight[c * H + j], 0)));
+  };
+  const o = { weightDecays: [0], steps: 300, lr: 0.1 };
+  const sp = probs(trainProbe({ ...set, soft }, set, o));
+  assert.ok(Math.abs(sp[1] - 0.7) < 0.02 && Math.abs(sp[3] - 0.3) < 0.02, `soft ${sp.map((v) => v.toFixed(3))}`);
+  const hp = probs(trainProbe(set, set, o));
+  assert.ok(hp[1] > 0.98, `hard ${hp[1]}`);
+  assert.throws(() => trainProbe({ ...set, soft: new Float32Array(3) }, set, o), /train\.soft/);
+  const mp = probs(trainProbe({ ...set, soft }, set, { weightDecays: [0], hidden: 8, steps: 300, batchSize: 64, lr: 1e-2, dropout: 0, inputDropout: 0 }));
+  assert.ok(Math.abs(mp[1] - 0.7) < 0.03 && Math.abs(mp[3] - 0.3) < 0.03, `hidden ${mp.map((v) => v.toFixed(3))}`);
+});

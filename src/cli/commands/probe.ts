@@ -168,7 +168,7 @@ export const probe: Command = {
     // scores as if the classes were balanced; the fit itself is unchanged.
     const tau = values['logit-adjust'] !== undefined ? Number(values['logit-adjust']) : 0;
     if (!(tau >= 0)) throw invalidParameter('--logit-adjust', 'a number >= 0', values['logit-adjust']);
-    if (tau > 0) adjustBias(p.bias, train.labels, tau);
+    if (tau > 0) adjustBias(p.bias, train.labels, tau, train.soft);
     const tTrain = performance.now();
     const rows = [valid, ...targets].map((set) => {
       const sc = score(predict(p, set.features), set.labels);
