@@ -71,7 +71,8 @@ function sourcesAndBalance(c: NonNullable<EvalJson['config']>): string {
   const w = c.data.sourceWeights?.length ? ` (shares ${c.data.sourceWeights.join(':')})` : '';
   const src = names.length > 1 ? `, sources ${names.join(' + ')}${w}` : '';
   const cb = c.loss.classBalance && c.loss.classBalance !== 'none' ? `, class balance ${c.loss.classBalance}` : '';
-  return src + cb;
+  const soft = [c.data.train ?? ''].flat().some((s) => s.startsWith('ferplus:') && /:mode=probability\b/.test(s)) ? ', FER+ soft labels (annotator vote shares, mode=probability)' : '';
+  return src + soft + cb;
 }
 
 const files = existsSync(values.results!) ? readdirSync(values.results!).filter((f) => f.endsWith('.json')) : [];
