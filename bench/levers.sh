@@ -104,6 +104,8 @@ row lever-mlp-fusedbands-2src-aug2-reframe-la0.5 --encoder faceres-bands+facemes
 # keeps the images without a majority): a face that 4 of 10 annotators called angry teaches some anger, where the
 # majority label teaches only neutral (CK+'s anger went to neutral 104 times in 135 under the default).
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-la0.5 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 0.5
+# The shipped row from another seed: how much of the soft labels' CK+ gain a seed alone moves.
+row lever-mlp-fusedbands-soft-2src-aug2-reframe-la0.5-seed1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 0.5 --seed 1
 unset WD
 # The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.
 $CAFE train --config configs/cafe-cpu.json --out runs/product-cafe-fused-aug2-norm-2src-la0.5 name=product-cafe-fused-aug2-norm-2src-la0.5 \
