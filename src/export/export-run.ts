@@ -9,7 +9,9 @@ import { fileError, invalidParameter } from '../errors.js';
 import { EXPRESSIONS } from '../labels.js';
 import { encodeOnnxModel } from '../encoders/onnx-writer.js';
 import { CAFE_PRESET, FACERES_PRESET } from '../encoders/preprocess.js';
-import { defaultFaceresPath, faceresOnnx } from '../encoders/faceres.js';
+import { defaultFaceresPath, FACERES_BANDS_DIM, FACERES_DIM, faceresOnnx } from '../encoders/faceres.js';
+import { FACEMESH_DIM } from '../encoders/facemesh.js';
+import { CLIP_DIM } from '../encoders/clip.js';
 import { loadTfjsGraph } from '../encoders/tfjs-graph.js';
 import { nodeRuntime } from '../runtime/node.js';
 import type { PreprocessConfig } from '../encoders/types.js';
@@ -141,7 +143,7 @@ export interface ExportResult {
 }
 
 /** Encoder feature width without opening a session (needed when no weight reveals it, e.g. dimMatch 'pool'). */
-const ENCODER_DIMS: Record<string, number> = { faceres: 1024, 'faceres-bands': 2560, facemesh: 1404, 'clip-vit-b32': 512 };
+const ENCODER_DIMS: Record<string, number> = { faceres: FACERES_DIM, 'faceres-bands': FACERES_BANDS_DIM, facemesh: FACEMESH_DIM, 'clip-vit-b32': CLIP_DIM };
 
 /** Width of a registry spec, fused ones ('faceres+facemesh') included; undefined when a part's width is unknown. */
 function knownDim(encoder: string): number | undefined {

@@ -5,8 +5,6 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { CafeError, fileError, invalidParameter } from '../errors.js';
 import { NUM_CLASSES } from '../labels.js';
 import { flipImage, preprocessImage, toGray } from '../encoders/preprocess.js';
-
-export { toGray };
 import type { Encoder, EncoderFactory, RgbImage } from '../encoders/types.js';
 import { loadManifest, TTAS, type CafeManifest, type Tta } from '../export/manifest.js';
 import { createHumanEmotion, type CropClassifier } from '../peers/human-emotion.js';
