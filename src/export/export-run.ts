@@ -42,6 +42,9 @@ export interface ExportOptions {
   /** Canonical face frame for photos (model.json align: eye height, inter-ocular distance, aspect), a name of
    *  ALIGN_FRAMES; default 'ferplus' (square). 'sfew' frames faces as SFEW's official 143 x 181 crops. */
   alignFrame?: AlignFrameName;
+  /** Further frames (names of ALIGN_FRAMES, other than alignFrame) each detected face is also cut in at test time,
+   *  its logits averaged over all (model.json ttaFrames). Default none. */
+  ttaFrames?: AlignFrameName[];
 }
 
 
@@ -170,6 +173,9 @@ export const FP16_ABOVE_BYTES = 20e6;
 export async function exportRun(run: string, outDir: string, opts: ExportOptions = {}): Promise<ExportResult> {
   const frame = alignFrameName(opts.alignFrame ?? 'ferplus', 'alignFrame');
   if (opts.alignSize !== undefined && !isAlignSize(opts.alignSize)) throw invalidParameter('alignSize', 'an integer from 16 to 1024 (px)', opts.alignSize);
+  const ttaFrames = (opts.ttaFrames ?? []).map((f) => alignFrameName(f, 'ttaFrames'));
+  // The model's own frame is always scored: listing it again (or twice) would only weight it more.
+  if (ttaFrames.includes(frame) || new Set(ttaFrames).size !== ttaFrames.length) throw invalidParameter('ttaFrames', `frames other than the align frame '${frame}', each once`, ttaFrames.join(','));
   const cfg = readConfig(run);
   const weightsPath = pickWeights(run, opts.weights);
   const { tensors, metadata } = readSafetensorsPlain(weightsPath);
@@ -221,6 +227,7 @@ export async function exportRun(run: string, outDir: string, opts: ExportOptions
     // Gray when a source was gray, or when the probe read its colour sources as gray (cafe probe --gray).
     colour: gray || metadata.colour === 'gray' ? 'gray' : 'rgb',
     ...(opts.tta && opts.tta !== 'none' ? { tta: opts.tta } : {}),
+    ...(ttaFrames.length ? { ttaFrames: ttaFrames.map((f) => ({ ...ALIGN_FRAMES[f] })) } : {}),
     parity,
     ...(reference ? { reference } : {}),
     source: { run, weights: weightsPath, model, commit: gitHead(), exportedAt: new Date().toISOString(), trainingConfig: cfg, metadata },

@@ -10,6 +10,9 @@ import { Rng } from '../util/rng.js';
 export const MANIFEST_FILE = 'model.json';
 export const MANIFEST_FORMAT = 'cafe-model/1';
 
+/** A canonical face frame without its width (align.ts ALIGN_FRAMES). */
+export type AlignFrame = Required<Omit<AlignOptions, 'size'>>;
+
 /** Test-time augmentation: none, or the crop and its mirror image (logits averaged). */
 export type Tta = 'none' | 'flip';
 export const TTAS: readonly Tta[] = ['none', 'flip'];
@@ -45,6 +48,10 @@ export interface CafeManifest {
   /** Test-time augmentation the model's measured numbers use by default: 'flip' = the logits of each crop and its
    *  mirror image averaged (twice the model time); 'none' (or absent) = the crop alone. Callers may override. */
   tta?: Tta;
+  /** Further canonical frames (eyeY, eyeDistance, aspect; the width stays align.size) a detected face is also cut in
+   *  at test time: its logits are averaged over every frame (and their mirrors under 'flip'), each frame costing one
+   *  more model pass. Faces scored as given crops (no detection) have no frame to vary and are scored once. */
+  ttaFrames?: AlignFrame[];
   /** Max |logit difference| measured at export: onnx vs training core, and fp16 vs fp32 when fp16. */
   parity?: Record<string, number>;
   /** Training-core logits on seeded inputs (parityInputs), recorded at export when libtorch was there: lets any
@@ -53,6 +60,8 @@ export interface CafeManifest {
   /** Where it came from: run folder, weights file, commit, training config (verbatim). */
   source?: Record<string, unknown>;
 }
+
+const isFraction = (v: unknown): boolean => typeof v === 'number' && v > 0 && v < 1;
 
 /** Reads and checks `<dir>/model.json` (a folder path in Node, a URL in the browser). */
 export async function loadManifest(runtime: Runtime, dir: string): Promise<CafeManifest> {
@@ -79,6 +88,10 @@ export function parseManifest(text: string, path: string): CafeManifest {
   if (m.kind !== 'cafe' && m.kind !== 'human-emotion') throw fileError(path, `unknown model kind '${m.kind}'`);
   if (JSON.stringify(m.classes) !== JSON.stringify(EXPRESSIONS)) throw fileError(path, `classes must be ${EXPRESSIONS.join(', ')}`);
   if (m.tta !== undefined && !TTAS.includes(m.tta)) throw fileError(path, `tta '${m.tta}', expected one of ${TTAS.join(', ')}`);
+  if (m.ttaFrames !== undefined) {
+    const ok = Array.isArray(m.ttaFrames) && m.ttaFrames.every((f) => f && isFraction(f.eyeY) && isFraction(f.eyeDistance) && typeof f.aspect === 'number' && f.aspect >= 0.25 && f.aspect <= 4);
+    if (!ok) throw fileError(path, `ttaFrames must be a list of {eyeY, eyeDistance, aspect} (fractions in (0, 1), aspect in [0.25, 4]), got ${JSON.stringify(m.ttaFrames).slice(0, 120)}`);
+  }
   if (m.kind === 'cafe' && (!m.head || !m.encoder || !m.maskPreprocess || !m.featureDim)) throw fileError(path, 'a cafe model needs head, encoder, featureDim and maskPreprocess');
   return m;
 }

@@ -48,6 +48,18 @@ export function averageMirrored(logits: Float32Array, n: number, k = NUM_CLASSES
   return out;
 }
 
+/** One probability row from several views of the same face (rows of predict()): softmax of their mean
+ *  log-probabilities, which equals the softmax of their mean logits (each row's log-sum-exp is a constant shift). */
+export function combineViews(rows: Float32Array[]): Float32Array {
+  if (rows.length === 1) return rows[0];
+  const z = new Float64Array(rows[0].length);
+  for (const r of rows) for (let c = 0; c < z.length; c++) z[c] += Math.log(Math.max(r[c], 1e-30)) / rows.length;
+  const m = Math.max(...z);
+  const e = Float32Array.from(z, (v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
 /** Loads a model folder (a path in Node, a URL in the browser); `encoders` creates the frozen encoder a CAFE head
  *  reads (Node: createEncoder from src/encoders; the browser: webEncoders from src/browser/encoder.ts). */
 export async function loadExpressionModel(dir: string, opts: ModelOptions, runtime: Runtime, encoders: EncoderFactory): Promise<ExpressionModel> {

@@ -11,6 +11,9 @@ import { EXPRESSIONS } from '../../src/labels.js';
 import { CafeError } from '../../src/errors.js';
 import { datasetsHint, datasetsRoot } from '../../src/util/datasets.js';
 import { flipImage } from '../../src/encoders/preprocess.js';
+import { ALIGN_FRAMES, alignFace } from '../../src/detect/align.js';
+import { decodeRgb } from '../../src/data/image.js';
+import { combineViews } from '../../src/recognizer/model.js';
 
 const FACE = join(datasetsRoot(), 'photos', 'faceapi-examples', 'happy.jpg');
 const SKIP = existsSync(FACE) ? false : datasetsHint();
@@ -125,6 +128,57 @@ test('test-time augmentation: flip averages the logits of each crop and its mirr
     const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
     writeFileSync(join(out, 'model.json'), JSON.stringify({ ...manifest, tta: 'sideways' }));
     await assert.rejects(createRecognizer({ model: out }), (e: Error) => /model\.json/.test(e.message) && /tta 'sideways'/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('frame TTA: a detected face is also cut in model.json ttaFrames, its logits averaged over every frame; [] turns it off', { skip: SKIP }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cafe-frames-'));
+  try {
+    const run = join(dir, 'run');
+    mkdirSync(run);
+    writeFileSync(join(run, 'config.json'), JSON.stringify({ data: { train: 'ferplus:/x:train', imageSize: 48 }, encoder: { name: 'faceres' }, model: { kind: 'probe' } }));
+    let s = 11;
+    const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 0.05;
+    writeSafetensors(join(run, 'best.safetensors'), { 'fc.weight': { shape: [7, 1024], data: Float32Array.from({ length: 7 * 1024 }, rnd) }, 'fc.bias': { shape: [7], data: new Float32Array(7) } });
+    const out = join(dir, 'model');
+    await assert.rejects(exportRun(run, out, { ttaFrames: ['ferplus'] }), /other than the align frame 'ferplus'.*ttaFrames/);
+    await assert.rejects(exportRun(run, out, { ttaFrames: ['square' as never] }), /ttaFrames/);
+    const r = await exportRun(run, out, { tta: 'flip', ttaFrames: ['sfew'] });
+    assert.deepEqual(r.manifest.ttaFrames, [{ ...ALIGN_FRAMES.sfew }]);
+    const fer = await createRecognizer({ model: out, threads: 1 });
+    const single = await createRecognizer({ model: out, threads: 1, ttaFrames: [] });
+    try {
+      const both = (await fer.recognize(FACE)).faces[0];
+      const one = (await single.recognize(FACE)).faces[0];
+      assert.deepEqual(both.box, one.box);
+      // By hand: the face cut in the model's frame (ferplus, 48 px wide) and in SFEW's at the same width, each
+      // scored with its mirror, then the two combined as mean log-probabilities.
+      const img = await decodeRgb({ kind: 'file', path: FACE });
+      const face = { box: one.box, landmarks: one.landmarks, score: 1 };
+      const align = r.manifest.align!;
+      const crops = [alignFace({ ...img, channels: 3 }, face, align).image, alignFace({ ...img, channels: 3 }, face, { ...ALIGN_FRAMES.sfew, size: align.size }).image];
+      assert.equal(crops[1].height, Math.round(align.size! * ALIGN_FRAMES.sfew.aspect));
+      const [a, b] = await fer.classifyCrops(crops);
+      EXPRESSIONS.forEach((e, i) => assert.ok(Math.abs(one.scores[e] - a[i]) < 1e-5, `single frame ${e}`));
+      const expect = combineViews([a, b]);
+      EXPRESSIONS.forEach((e, i) => assert.ok(Math.abs(both.scores[e] - expect[i]) < 1e-5, `${e}: ${both.scores[e]} vs ${expect[i]}`));
+      assert.notDeepEqual(a, b);
+      // Faces given by a tracker take the same frames; crops scored whole have none to vary.
+      const given = (await fer.recognize(FACE, { faces: [{ box: one.box, landmarks: one.landmarks }] })).faces[0];
+      EXPRESSIONS.forEach((e) => assert.ok(Math.abs(given.scores[e] - both.scores[e]) < 1e-5));
+      const [c] = await fer.classifyCrops([crops[0]]);
+      const whole = (await fer.recognize(crops[0], { detect: false })).faces[0];
+      EXPRESSIONS.forEach((e, i) => assert.ok(Math.abs(whole.scores[e] - c[i]) < 1e-6));
+    } finally {
+      await fer.dispose();
+      await single.dispose();
+    }
+    await assert.rejects(createRecognizer({ model: out, ttaFrames: 'sfew' as never }), /ttaFrames/);
+    const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    writeFileSync(join(out, 'model.json'), JSON.stringify({ ...manifest, ttaFrames: [{ eyeY: 2, eyeDistance: 0.3, aspect: 1 }] }));
+    await assert.rejects(createRecognizer({ model: out }), (e: Error) => /model\.json/.test(e.message) && /ttaFrames/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

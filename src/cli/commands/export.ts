@@ -5,6 +5,7 @@ import { TTAS, type Tta } from '../../export/manifest.js';
 import { alignFrameName, isAlignSize } from '../../detect/align.js';
 
 const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--with-encoder] [--name NAME] [--weights FILE] [--tta T] [--align-size N] [--align-frame F]
+                   [--tta-frames F,...]
 
 Exports a trained CAFE run (config.json + safetensors weights) to a model folder that \`cafe predict --model DIR\`
 and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): model.json + head.onnx.
@@ -21,7 +22,9 @@ and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): m
                   photos better at a larger size; with a non-square frame, the crop's width
   --align-frame F where the eyes go in the crop cut from photos: ferplus (default: square, eyes at 0.41 of the
                   height, 0.27 of the width apart, as FER+'s crops) or sfew (143 x 181 like SFEW's official crops:
-                  eyes at 0.25, 0.37 apart); bench/results/predict-align.md measured both`;
+                  eyes at 0.25, 0.37 apart); bench/results/predict-align.md measured both
+  --tta-frames F,...  frames (as --align-frame) each detected face is also cut in, its logits averaged over all of
+                  them: one more model pass per frame (bench/results/frame-tta.md measured ferplus beside sfew)`;
 
 function value(argv: string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
@@ -59,7 +62,9 @@ export const exportCommand: Command = {
     if (alignSize !== undefined && !isAlignSize(alignSize)) throw invalidParameter('--align-size', 'an integer from 16 to 1024 (px)', a);
     const f = value(argv, '--align-frame');
     const alignFrame = f === undefined ? undefined : alignFrameName(f, '--align-frame');
-    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv), alignSize, alignFrame });
+    const tf = value(argv, '--tta-frames');
+    const ttaFrames = tf === undefined ? undefined : tf.split(',').map((n) => alignFrameName(n, '--tta-frames'));
+    const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv), alignSize, alignFrame, ttaFrames });
     const p = Object.entries(r.manifest.parity ?? {}).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
     console.log(`wrote ${r.outDir}/head.onnx (${(r.bytes / 1e6).toFixed(1)} MB, ${r.manifest.precision}) and model.json${p ? `; max |logit diff| ${p}` : ''}`);
     return 0;
