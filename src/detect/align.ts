@@ -39,6 +39,11 @@ export function alignFrameName(name: string, what: string): AlignFrameName {
   return name as AlignFrameName;
 }
 
+/** A --tta-frames value: 'none', or frame names separated by commas, as frames (eyeY, eyeDistance, aspect). */
+export function frameListFlag(text: string, what: string): Array<Required<Omit<AlignOptions, 'size'>>> {
+  return text === 'none' ? [] : text.split(',').map((n) => ({ ...ALIGN_FRAMES[alignFrameName(n, what)] }));
+}
+
 /** Whether `n` is an aligned-crop width the warp accepts: a whole number of pixels in [16, 1024]. */
 export function isAlignSize(n: number): boolean {
   return Number.isInteger(n) && n >= 16 && n <= 1024;

@@ -9,7 +9,7 @@ import type { Box, DatasetItem } from '../data/types.js';
 import type { RgbImage } from '../encoders/types.js';
 import { EXPRESSIONS } from '../labels.js';
 import { createRecognizer, type Recognizer } from '../recognizer/recognizer.js';
-import type { Tta } from '../export/manifest.js';
+import type { AlignFrame, Tta } from '../export/manifest.js';
 import { ALIGN_FRAMES, type AlignFrameName } from '../detect/align.js';
 import { Progress } from '../util/progress.js';
 import { score } from './metrics.js';
@@ -23,6 +23,8 @@ export interface ModelEvalOptions {
   /** detect only: frame the aligned crops this way (ALIGN_FRAMES) instead of the model's own (model.json "align"):
    *  how a framing choice is measured before it is exported. The crop width stays the model's. */
   alignFrame?: AlignFrameName;
+  /** detect only: further frames each face is also cut in (model.json "ttaFrames"); [] = none; default the model's. */
+  ttaFrames?: AlignFrame[];
   /** > 0: an evenly spaced subset of about this many labelled items per target (quick checks). Default 0 = all. */
   limit?: number;
   progress?: boolean;
@@ -95,7 +97,7 @@ async function scoreTarget(fer: Recognizer, spec: string, opts: ModelEvalOptions
 
 /** Scores the model folder `modelDir` (default: the shipped model) on every target spec. */
 export async function evaluateModel(modelDir: string | undefined, targets: string[], opts: ModelEvalOptions = {}): Promise<{ model: { name: string; dir: string; description?: string }; reports: ModelTargetReport[] }> {
-  const fer = await createRecognizer({ model: modelDir, tta: opts.tta, ...(opts.alignFrame ? { align: ALIGN_FRAMES[opts.alignFrame] } : {}) });
+  const fer = await createRecognizer({ model: modelDir, tta: opts.tta, ...(opts.alignFrame ? { align: ALIGN_FRAMES[opts.alignFrame] } : {}), ...(opts.ttaFrames ? { ttaFrames: opts.ttaFrames } : {}) });
   try {
     const reports: ModelTargetReport[] = [];
     for (const spec of targets) reports.push(await scoreTarget(fer, spec, opts));

@@ -37,6 +37,8 @@ export interface RecognizeOptions {
   faces?: Array<{ box: FaceBox; landmarks: Point[] }>;
   /** Test-time augmentation for this call; default the recognizer's (RecognizerOptions.tta, else the model's). */
   tta?: Tta;
+  /** Test-time frames for this call; default the recognizer's (RecognizerOptions.ttaFrames, else the model's). */
+  ttaFrames?: AlignFrame[];
 }
 
 export interface FaceExpression {
@@ -100,7 +102,7 @@ export interface Recognizer<Input = unknown> {
   recognize(input: Input, opts?: RecognizeOptions): Promise<Recognition>;
   /** Several images, their faces scored in ONE model call (what a server's dynamic batching hands over); a bad
    *  image fails its own slot only. recognize() is this with one item. */
-  recognizeBatch(items: BatchItem<Input>[], opts?: { tta?: Tta }): Promise<BatchRecognition>;
+  recognizeBatch(items: BatchItem<Input>[], opts?: Pick<RecognizeOptions, 'tta' | 'ttaFrames'>): Promise<BatchRecognition>;
   /**
    * recognize() over many inputs as a pipeline: the next inputs are decoded while the current ones are detected and
    * scored, and `batch` photos share one detector run and one model call. Yields one outcome per input, in input
@@ -140,14 +142,18 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
     throw err;
   }
   const align = { ...DEFAULT_ALIGN_OPTIONS, ...model.manifest.align, ...options.align };
-  if (options.ttaFrames !== undefined && !Array.isArray(options.ttaFrames)) throw invalidParameter('ttaFrames', 'a list of frames ({eyeY, eyeDistance, aspect})', options.ttaFrames);
   // The model's frame first, then the test-time ones at the same width (alignFace checks each when it cuts).
-  const frames: AlignOptions[] = [align, ...(options.ttaFrames ?? model.manifest.ttaFrames ?? []).map((f) => ({ ...f, size: align.size }))];
+  const frameList = (extra: AlignFrame[] | undefined): AlignOptions[] => {
+    if (extra !== undefined && !Array.isArray(extra)) throw invalidParameter('ttaFrames', 'a list of frames ({eyeY, eyeDistance, aspect})', extra);
+    return [align, ...(extra ?? []).map((f) => ({ ...f, size: align.size }))];
+  };
+  const defaultFrames = frameList(options.ttaFrames ?? model.manifest.ttaFrames);
+  const framesFor = (extra: AlignFrame[] | undefined) => (extra === undefined ? defaultFrames : frameList(extra));
   /** A decoded photo, where its faces are (in decoded pixels; null = the whole image is the crop) and their aligned
    *  crops, one per frame for each face. `given`: the faces came from the caller (a tracker), so they carry no
    *  detection score. */
   type Located = { d: Decoded; found: DetectedFace[] | null; given: boolean; crops: RgbImage[][] };
-  const locate = (d: Decoded, found: DetectedFace[] | null, given = false): Located => ({ d, found, given, crops: found === null ? [[d.image]] : found.map((f) => frames.map((fr) => alignFace(d.image, f, fr).image)) });
+  const locate = (d: Decoded, found: DetectedFace[] | null, frames: AlignOptions[], given = false): Located => ({ d, found, given, crops: found === null ? [[d.image]] : found.map((f) => frames.map((fr) => alignFace(d.image, f, fr).image)) });
   // Crops of every photo through the model in one call, then each face's views combined and the faces put back in
   // input pixels.
   const score = async (located: Located[], tta?: Tta): Promise<{ recognitions: Recognition[]; inferenceMs: number; crops: number }> => {
@@ -182,17 +188,18 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
       return { box: { x: f.box.x / s, y: f.box.y / s, width: f.box.width / s, height: f.box.height / s }, landmarks: f.landmarks.map((p) => ({ x: p.x / s, y: p.y / s })), score: Number.NaN };
     });
   // Per image: decode, then detect (or take the given faces, or the whole image); one model call for all of them.
-  const prepare = async (item: BatchItem<Input>) => {
+  const prepare = async (item: BatchItem<Input>, frames: AlignOptions[]) => {
     const t0 = performance.now();
     const d = await decode(item.input, maxSide);
     const t1 = performance.now();
     const found = item.detect === false ? null : item.faces ? givenFaces(d, item.faces) : await detector!.detect(d.image);
-    return { located: locate(d, found, !!item.faces), decodeMs: t1 - t0, detectMs: performance.now() - t1 };
+    return { located: locate(d, found, frames, !!item.faces), decodeMs: t1 - t0, detectMs: performance.now() - t1 };
   };
-  const recognizeBatch = async (items: BatchItem<Input>[], bopts: { tta?: Tta } = {}): Promise<BatchRecognition> => {
+  const recognizeBatch = async (items: BatchItem<Input>[], bopts: Pick<RecognizeOptions, 'tta' | 'ttaFrames'> = {}): Promise<BatchRecognition> => {
+    const frames = framesFor(bopts.ttaFrames);
     const prepared: Array<Awaited<ReturnType<typeof prepare>> | Error> = [];
     // Sequential: detection runs on this thread anyway, and one image at a time bounds the decoded pixels held.
-    for (const item of items) prepared.push(await prepare(item).catch((err: Error) => err));
+    for (const item of items) prepared.push(await prepare(item, frames).catch((err: Error) => err));
     const ok = prepared.filter((p): p is Awaited<ReturnType<typeof prepare>> => !(p instanceof Error));
     const { recognitions, inferenceMs, crops } = await score(ok.map((p) => p.located), bopts.tta);
     let k = 0;
@@ -203,7 +210,8 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
   /** Decoded photos -> recognitions: one detector batch, every crop of every photo in one model call. */
   const analyse = async (ds: Decoded[], opts: RecognizeOptions): Promise<Recognition[]> => {
     const found = opts.detect === false ? ds.map(() => null) : await detector!.detectBatch(ds.map((d) => d.image));
-    return (await score(ds.map((d, k) => locate(d, found[k])), opts.tta)).recognitions;
+    const frames = framesFor(opts.ttaFrames);
+    return (await score(ds.map((d, k) => locate(d, found[k], frames)), opts.tta)).recognitions;
   };
 
   async function* recognizeMany(inputs: Iterable<Input>, opts: RecognizeManyOptions = {}): AsyncGenerator<RecognizeOutcome<Input>> {
@@ -262,7 +270,7 @@ export async function assembleRecognizer<Input>(runtime: Runtime, encoders: Enco
     classifyCrops: (crops, copts) => model.predict(crops, copts),
     recognizeBatch,
     async recognize(input, opts = {}) {
-      const [r] = (await recognizeBatch([{ input, detect: opts.detect, faces: opts.faces }], { tta: opts.tta })).results;
+      const [r] = (await recognizeBatch([{ input, detect: opts.detect, faces: opts.faces }], { tta: opts.tta, ttaFrames: opts.ttaFrames })).results;
       if (!r.ok) throw r.error;
       return r.recognition;
     },

@@ -2,7 +2,7 @@
 // whatever the face's rotation and scale; the warp samples the right pixels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALIGN_FRAMES, alignFace, alignmentMap, applyAffine, DEFAULT_ALIGN_OPTIONS } from '../../src/detect/align.js';
+import { ALIGN_FRAMES, alignFace, alignmentMap, applyAffine, DEFAULT_ALIGN_OPTIONS, frameListFlag } from '../../src/detect/align.js';
 import { warpAffine, scaleMap } from '../../src/detect/warp.js';
 import type { DetectedFace } from '../../src/detect/types.js';
 import { invalidParameter } from '../../src/errors.js';
@@ -100,4 +100,10 @@ test('bad align options are rejected with the argument named', () => {
   assert.throws(() => alignFace(img, face, { eyeY: 1.5 }), { message: invalidParameter('eyeY', 'a fraction in (0, 1)', 1.5).message });
   assert.throws(() => alignFace(img, face, { size: 3 }), /align size/);
   assert.throws(() => alignFace(img, face, { aspect: 0 }), { message: invalidParameter('aspect', 'a height / width ratio in [0.25, 4]', 0).message });
+});
+
+test('--tta-frames values: none, or frame names as their frames; an unknown name is refused with the flag named', () => {
+  assert.deepEqual(frameListFlag('none', '--tta-frames'), []);
+  assert.deepEqual(frameListFlag('ferplus,sfew', '--tta-frames'), [{ ...ALIGN_FRAMES.ferplus }, { ...ALIGN_FRAMES.sfew }]);
+  assert.throws(() => frameListFlag('ferplus,cinema', '--tta-frames'), /--tta-frames.*cinema/);
 });

@@ -107,7 +107,12 @@ test('cafe eval --model: JSON + Markdown + confusion PNG per target; usage error
     assert.equal(r2.status, 2, extra.join(' '));
     assert.match(r2.stderr, /--align-frame/);
   }
+  for (const extra of [['--tta-frames', 'ferplus'], ['--detect', '--tta-frames', 'ferplus,cinema']]) {
+    const r2 = spawnSync(process.execPath, ['--import', 'tsx', cli, 'eval', '--model', 'default', '--target', `folder:${join(dir, 'data')}`, ...extra], { encoding: 'utf8' });
+    assert.equal(r2.status, 2, extra.join(' '));
+    assert.match(r2.stderr, /--tta-frames/);
+  }
   const onRun = spawnSync(process.execPath, ['--import', 'tsx', cli, 'eval', '--run', dir, '--target', 'x', '--align-frame', 'sfew'], { encoding: 'utf8' });
   assert.equal(onRun.status, 2);
-  assert.match(onRun.stderr, /--align-frame .*go with --model/);
+  assert.match(onRun.stderr, /--align-frame, --tta-frames .*go with --model/);
 });

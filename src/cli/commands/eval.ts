@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
-import { alignFrameName } from '../../detect/align.js';
+import { alignFrameName, frameListFlag } from '../../detect/align.js';
 
 const usage = `Usage: cafe eval --run DIR --target SPEC [--target SPEC ...] [--out PREFIX] [--weights best|final]
-       cafe eval --model DIR --target SPEC [--target SPEC ...] [--detect [--align-frame F]] [--limit N] [--out PREFIX]
+       cafe eval --model DIR --target SPEC [--target SPEC ...] [--detect [--align-frame F] [--tta-frames L]] [--limit N] [--out PREFIX]
 
 Scores a trained run (--run: libtorch, the run's own preprocessing) or an exported model folder (--model: the deployed
 path of cafe predict, onnxruntime only; --model default names the shipped model) on target datasets: accuracy, balanced accuracy, macro-F1 and the confusion matrix per target,
@@ -20,6 +20,8 @@ Options:
   --detect         with --model: detect + align faces in each image instead of using the dataset's crops; an image
                    without a found face counts as an error (end-to-end number)
   --align-frame F  with --detect: frame the crops as F (ferplus: square; sfew: 143 x 181 like SFEW's official crops)
+  --tta-frames none|F,...  with --detect: further frames each face is also cut in, logits averaged (default:
+                   the model's own, model.json "ttaFrames")
                    instead of the model's own framing (model.json "align"), to measure a framing before exporting it
   --limit N        with --model: an evenly spaced subset of about N labelled items per target (quick checks)
   --target SPEC    dataset spec (repeatable), e.g. sfew:../shared/datasets/sfew2:val
@@ -36,7 +38,7 @@ function gitCommit(): string {
   }
 }
 
-async function evalModel(argv: string[], model: string, targets: string[], o: { detect: boolean; limit?: string; out?: string; json: boolean; tta?: string; alignFrame?: string }): Promise<number> {
+async function evalModel(argv: string[], model: string, targets: string[], o: { detect: boolean; limit?: string; out?: string; json: boolean; tta?: string; alignFrame?: string; ttaFrames?: string }): Promise<number> {
   const limit = o.limit === undefined ? 0 : Number(o.limit);
   if (!Number.isInteger(limit) || limit < 0) throw invalidParameter('--limit', 'a whole number >= 0', o.limit);
   const { evaluateModel } = await import('../../eval/model-eval.js');
@@ -46,8 +48,10 @@ async function evalModel(argv: string[], model: string, targets: string[], o: { 
   if (o.tta !== undefined && !TTAS.includes(o.tta as never)) throw invalidParameter('--tta', TTAS.join(' or '), o.tta);
   const alignFrame = o.alignFrame === undefined ? undefined : alignFrameName(o.alignFrame, '--align-frame');
   if (alignFrame !== undefined && !o.detect) throw invalidParameter('--align-frame', 'to go with --detect (dataset crops are not re-framed)', alignFrame);
-  const res = await evaluateModel(model === 'default' ? undefined : model, targets, { detect: o.detect, limit, tta: o.tta as never, alignFrame });
-  const prefix = o.out ?? join('eval', res.model.name + (o.detect ? '-detect' : '') + (o.alignFrame ? `-${o.alignFrame}` : ''));
+  const ttaFrames = o.ttaFrames === undefined ? undefined : frameListFlag(o.ttaFrames, '--tta-frames');
+  if (ttaFrames !== undefined && !o.detect) throw invalidParameter('--tta-frames', 'to go with --detect (dataset crops are not re-framed)', o.ttaFrames);
+  const res = await evaluateModel(model === 'default' ? undefined : model, targets, { detect: o.detect, limit, tta: o.tta as never, alignFrame, ttaFrames });
+  const prefix = o.out ?? join('eval', res.model.name + (o.detect ? '-detect' : '') + (o.alignFrame ? `-${o.alignFrame}` : '') + (o.ttaFrames ? `-frames-${o.ttaFrames.replace(/,/g, '+')}` : ''));
   const commit = gitCommit();
   const mean = (k: 'accuracy' | 'balancedAccuracy' | 'macroF1') => res.reports.reduce((a, r) => a + r.scores[k], 0) / res.reports.length;
   const result = {
@@ -55,7 +59,7 @@ async function evalModel(argv: string[], model: string, targets: string[], o: { 
     commit,
     date: new Date().toISOString(),
     model: res.model,
-    path: o.detect ? `detect + align${o.alignFrame ? ` (frame: ${o.alignFrame})` : ''} + recognize (cafe predict)` : 'dataset crops + recognize (cafe predict --crops)',
+    path: o.detect ? `detect + align${o.alignFrame ? ` (frame: ${o.alignFrame})` : ''}${o.ttaFrames ? ` (test-time frames: ${o.ttaFrames})` : ''} + recognize (cafe predict)` : 'dataset crops + recognize (cafe predict --crops)',
     limit,
     targets: res.reports,
     mean: { accuracy: mean('accuracy'), balancedAccuracy: mean('balancedAccuracy'), macroF1: mean('macroF1') },
@@ -93,6 +97,7 @@ export const evalCommand: Command = {
         limit: { type: 'string' },
         tta: { type: 'string' },
         'align-frame': { type: 'string' },
+        'tta-frames': { type: 'string' },
         target: { type: 'string', multiple: true },
         weights: { type: 'string', default: 'best' },
         out: { type: 'string' },
@@ -104,9 +109,9 @@ export const evalCommand: Command = {
       console.error(usage);
       return 2;
     }
-    if (values.model) return evalModel(argv, values.model, values.target, { detect: values.detect!, limit: values.limit, out: values.out, json: values.json!, tta: values.tta, alignFrame: values['align-frame'] });
-    if (values.detect || values.limit || values['align-frame'] !== undefined || values.tta !== undefined) {
-      console.error('cafe eval: --detect, --limit, --align-frame and --tta go with --model (a run is scored on its cached crops)');
+    if (values.model) return evalModel(argv, values.model, values.target, { detect: values.detect!, limit: values.limit, out: values.out, json: values.json!, tta: values.tta, alignFrame: values['align-frame'], ttaFrames: values['tta-frames'] });
+    if (values.detect || values.limit || values['align-frame'] !== undefined || values['tta-frames'] !== undefined || values.tta !== undefined) {
+      console.error('cafe eval: --detect, --limit, --align-frame, --tta-frames and --tta go with --model (a run is scored on its cached crops)');
       return 2;
     }
     const run = values.run!;

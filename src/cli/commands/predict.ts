@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TTAS, type Tta } from '../../export/manifest.js';
+import { frameListFlag } from '../../detect/align.js';
 import type { Command } from '../command.js';
 import { EXPRESSIONS } from '../../labels.js';
 import { Progress } from '../../util/progress.js';
@@ -35,6 +36,8 @@ Options:
                      while the current ones are scored, and output keeps the input order either way
   --tta none|flip    test-time augmentation: flip averages each face with its mirror image (twice the model
                      time); default: the model's own (model.json "tta")
+  --tta-frames none|F,...  further frames (ferplus, sfew) each detected face is also cut in, its logits averaged:
+                     one more model pass per frame; none = the model's frame only; default: model.json "ttaFrames"
   --threads N        onnxruntime threads per model (default ${pipelineThreads()}: half the cores; the rest decode)
   --quiet            no progress bar`;
 
@@ -62,6 +65,7 @@ export const predict: Command = {
         batch: { type: 'string' },
         threads: { type: 'string' },
         tta: { type: 'string' },
+        'tta-frames': { type: 'string' },
         quiet: { type: 'boolean', default: false },
       },
     });
@@ -81,6 +85,7 @@ export const predict: Command = {
     const fer = await createRecognizer({
       model: values.model,
       tta: values.tta as Tta | undefined,
+      ...(values['tta-frames'] !== undefined ? { ttaFrames: frameListFlag(values['tta-frames'], '--tta-frames') } : {}),
       detector: { minScore: num(values['min-score']), minSize: num(values['min-size']) } as never,
       maxSide: num(values['max-side']),
       threads,
