@@ -20,9 +20,9 @@ Options:
   --detect         with --model: detect + align faces in each image instead of using the dataset's crops; an image
                    without a found face counts as an error (end-to-end number)
   --align-frame F  with --detect: frame the crops as F (ferplus: square; sfew: 143 x 181 like SFEW's official crops)
+                   instead of the model's own framing (model.json "align"), to measure a framing before exporting it
   --tta-frames none|F,...  with --detect: further frames each face is also cut in, logits averaged (default:
                    the model's own, model.json "ttaFrames")
-                   instead of the model's own framing (model.json "align"), to measure a framing before exporting it
   --limit N        with --model: an evenly spaced subset of about N labelled items per target (quick checks)
   --target SPEC    dataset spec (repeatable), e.g. sfew:../shared/datasets/sfew2:val
   --weights W      best (validation-selected, default) or final
