@@ -106,6 +106,10 @@ row lever-mlp-fusedbands-2src-aug2-reframe-la0.5 --encoder faceres-bands+facemes
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-la0.5 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 0.5
 # The shipped row from another seed: how much of the soft labels' CK+ gain a seed alone moves.
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-la0.5-seed1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 0.5 --seed 1
+# The shipped fit with less and more post-hoc logit adjustment (the same seeded fit, only the bias moves): how much of
+# CK+'s neutral over-prediction the prior explains, and what moving it costs SFEW Val (a neutral-rich target).
+row lever-mlp-fusedbands-soft-2src-aug2-reframe-la0.25 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 0.25
+row lever-mlp-fusedbands-soft-2src-aug2-reframe-la1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 1
 unset WD
 # The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.
 $CAFE train --config configs/cafe-cpu.json --out runs/product-cafe-fused-aug2-norm-2src-la0.5 name=product-cafe-fused-aug2-norm-2src-la0.5 \

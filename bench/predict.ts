@@ -22,7 +22,6 @@ import { decodeInput } from '../src/recognizer/decode.js';
 import { createFaceApi } from '../src/peers/faceapi.js';
 import { createHumanEmotion } from '../src/peers/human-emotion.js';
 import { createTfjsFaceDetector } from '../src/detect/blazeface-tfjs.js';
-import { alignFace, DEFAULT_ALIGN_OPTIONS } from '../src/detect/align.js';
 import { nodeRuntime } from '../src/runtime/node.js';
 import { writeAtomic } from '../src/util/atomic.js';
 import { args, opt, sfewFramesOrSkip } from './helpers/args.js';
@@ -115,13 +114,15 @@ rows.push(score('face-api detectAllFaces().withFaceExpressions()', 'frames: its 
 
 // Agreement with the previous detector (tfjs-wasm), untimed.
 const tfDet = await createTfjsFaceDetector({}, nodeRuntime);
-const align = { ...DEFAULT_ALIGN_OPTIONS, ...fer.model.manifest.align };
 const agreement = [];
 for (let i = 0; i < items.length; i++) {
   const d = await decodeInput(items[i].frame, 1920);
   const prev = await tfDet.detect(d.image);
   const now = oursFaces[i];
-  const probs = await fer.model.predict(prev.map((f) => alignFace(d.image, f, align).image));
+  // Its faces scored through the same path as ours (given faces: the model's frames and TTA), in input pixels.
+  const s0 = d.scale;
+  const given = prev.map((f) => ({ box: { x: f.box.x * s0, y: f.box.y * s0, width: f.box.width * s0, height: f.box.height * s0 }, landmarks: f.landmarks.map((p) => ({ x: p.x * s0, y: p.y * s0 })) }));
+  const prevLabels = prev.length ? (await fer.recognize(items[i].frame, { faces: given })).faces.map((f) => f.label) : [];
   const sameCount = prev.length === now.length;
   let px = 0;
   let sc = 0;
@@ -132,7 +133,7 @@ for (let i = 0; i < items.length; i++) {
       const s = d.scale;
       px = Math.max(px, ...(['x', 'y', 'width', 'height'] as const).map((c) => Math.abs(f.box[c] * s - g.box[c])), ...f.landmarks.map((p, j) => Math.hypot(p.x * s - g.landmarks[j].x, p.y * s - g.landmarks[j].y)));
       sc = Math.max(sc, Math.abs(f.score - g.detectionScore!));
-      if (argmax(probs[k]) !== g.label) sameLabels = false;
+      if (prevLabels[k] !== g.label) sameLabels = false;
     });
   }
   agreement.push({ frame: items[i].frame.slice(FRAMES.length + 1), facesPrevious: prev.length, facesNow: now.length, sameCount, sameLabels, maxPixelDiff: px, maxScoreDiff: sc });
