@@ -198,6 +198,13 @@ test('detection every N frames: carried boxes follow the motion, ids stay, the d
   assert.deepEqual([...ids].sort(), ['1:happiness', '2:fear']);
   assert.ok(worst > 0.9, `carried boxes overlap the true faces by IoU >= ${worst.toFixed(3)}`);
   assert.throws(() => createFaceStream(rec, { detectEvery: 0 }), /detectEvery/);
+  // A live stream asks for one pass per face unless told otherwise: no mirror, no test-time frames.
+  const seen: unknown[] = [];
+  const spy = { recognize: async (frame: Frame, opts: object = {}) => (seen.push(opts), rec.recognize(frame, opts)) };
+  const frame: Frame = [{ box: box(50, 100), e: 'happiness' }];
+  await createFaceStream(spy).process(frame, 0);
+  await createFaceStream(spy, { tta: 'flip', ttaFrames: [{ eyeY: 0.41, eyeDistance: 0.27, aspect: 1 }] }).process(frame, 0);
+  assert.deepEqual(seen, [{ tta: 'none', ttaFrames: [] }, { tta: 'flip', ttaFrames: [{ eyeY: 0.41, eyeDistance: 0.27, aspect: 1 }] }]);
 });
 
 test('summaries: time on screen, dominant expression, shares', () => {
