@@ -24,7 +24,7 @@ and createRecognizer({ model: DIR }) load with onnxruntime only (no libtorch): m
                   height, 0.27 of the width apart, as FER+'s crops) or sfew (143 x 181 like SFEW's official crops:
                   eyes at 0.25, 0.37 apart); bench/results/predict-align.md measured both
   --tta-frames F,...  frames (as --align-frame) each detected face is also cut in, its logits averaged over all of
-                  them: one more model pass per frame (bench/results/frame-tta.md measured ferplus beside sfew)`;
+                  them: one more model pass per frame (bench/results/frame-tta/README.md measured ferplus beside sfew)`;
 
 function value(argv: string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
