@@ -32,6 +32,17 @@ function writeSafetensors(path: string, tensors: Record<string, { shape: number[
   writeFileSync(path, Buffer.concat([len, h, ...Object.values(tensors).map((t) => Buffer.from(t.data.buffer))]));
 }
 
+/** A probe run over faceres features (1024-d) with small seeded random weights, in `dir`/run. */
+function randomProbeRun(dir: string, seed: number): string {
+  const run = join(dir, 'run');
+  mkdirSync(run);
+  writeFileSync(join(run, 'config.json'), JSON.stringify({ data: { train: 'ferplus:/x:train', imageSize: 48 }, encoder: { name: 'faceres' }, model: { kind: 'probe' } }));
+  let s = seed;
+  const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 0.05;
+  writeSafetensors(join(run, 'best.safetensors'), { 'fc.weight': { shape: [7, 1024], data: Float32Array.from({ length: 7 * 1024 }, rnd) }, 'fc.bias': { shape: [7], data: new Float32Array(7) } });
+  return run;
+}
+
 test('recognize: typed result per face; crops skip detection', { skip: SKIP }, async () => {
   const fer = await createRecognizer();
   try {
@@ -84,14 +95,8 @@ test('model folders: a missing or foreign folder is a clear error; an exported r
 test('test-time augmentation: flip averages the logits of each crop and its mirror; model.json sets the default, calls override it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cafe-tta-'));
   try {
-    const run = join(dir, 'run');
-    mkdirSync(run);
-    writeFileSync(join(run, 'config.json'), JSON.stringify({ data: { train: 'ferplus:/x:train', imageSize: 48 }, encoder: { name: 'faceres' }, model: { kind: 'probe' } }));
     // Random head: every class reads the features differently, so a crop and its mirror get different logits.
-    let s = 7;
-    const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 0.05;
-    const w = Float32Array.from({ length: 7 * 1024 }, rnd);
-    writeSafetensors(join(run, 'best.safetensors'), { 'fc.weight': { shape: [7, 1024], data: w }, 'fc.bias': { shape: [7], data: new Float32Array(7) } });
+    const run = randomProbeRun(dir, 7);
     const out = join(dir, 'model');
     const r = await exportRun(run, out, { tta: 'flip' });
     assert.equal(r.manifest.tta, 'flip');
@@ -136,12 +141,7 @@ test('test-time augmentation: flip averages the logits of each crop and its mirr
 test('frame TTA: a detected face is also cut in model.json ttaFrames, its logits averaged over every frame; [] turns it off', { skip: SKIP }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cafe-frames-'));
   try {
-    const run = join(dir, 'run');
-    mkdirSync(run);
-    writeFileSync(join(run, 'config.json'), JSON.stringify({ data: { train: 'ferplus:/x:train', imageSize: 48 }, encoder: { name: 'faceres' }, model: { kind: 'probe' } }));
-    let s = 11;
-    const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 0.05;
-    writeSafetensors(join(run, 'best.safetensors'), { 'fc.weight': { shape: [7, 1024], data: Float32Array.from({ length: 7 * 1024 }, rnd) }, 'fc.bias': { shape: [7], data: new Float32Array(7) } });
+    const run = randomProbeRun(dir, 11);
     const out = join(dir, 'model');
     await assert.rejects(exportRun(run, out, { ttaFrames: ['ferplus'] }), /other than the align frame 'ferplus'.*ttaFrames/);
     await assert.rejects(exportRun(run, out, { ttaFrames: ['square' as never] }), /ttaFrames/);
