@@ -119,10 +119,9 @@ for (let i = 0; i < items.length; i++) {
   const d = await decodeInput(items[i].frame, 1920);
   const prev = await tfDet.detect(d.image);
   const now = oursFaces[i];
-  // Its faces scored through the same path as ours (given faces: the model's frames and TTA), in input pixels.
-  const s0 = d.scale;
-  const given = prev.map((f) => ({ box: { x: f.box.x * s0, y: f.box.y * s0, width: f.box.width * s0, height: f.box.height * s0 }, landmarks: f.landmarks.map((p) => ({ x: p.x * s0, y: p.y * s0 })) }));
-  const prevLabels = prev.length ? (await fer.recognize(items[i].frame, { faces: given })).faces.map((f) => f.label) : [];
+  // Its faces scored through the same path as ours (given faces: the model's frames and TTA), on the pixels they
+  // were found in, so nothing is decoded again.
+  const prevLabels = prev.length ? (await fer.recognize(d.image, { faces: prev })).faces.map((f) => f.label) : [];
   const sameCount = prev.length === now.length;
   let px = 0;
   let sc = 0;

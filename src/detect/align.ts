@@ -39,9 +39,14 @@ export function alignFrameName(name: string, what: string): AlignFrameName {
   return name as AlignFrameName;
 }
 
+/** Frame names separated by commas, each checked (an error names `what`). */
+export function frameNames(text: string, what: string): AlignFrameName[] {
+  return text.split(',').map((n) => alignFrameName(n, what));
+}
+
 /** A --tta-frames value: 'none', or frame names separated by commas, as frames (eyeY, eyeDistance, aspect). */
 export function frameListFlag(text: string, what: string): Array<Required<Omit<AlignOptions, 'size'>>> {
-  return text === 'none' ? [] : text.split(',').map((n) => ({ ...ALIGN_FRAMES[alignFrameName(n, what)] }));
+  return text === 'none' ? [] : frameNames(text, what).map((n) => ({ ...ALIGN_FRAMES[n] }));
 }
 
 /** Whether `n` is an aligned-crop width the warp accepts: a whole number of pixels in [16, 1024]. */
@@ -92,10 +97,15 @@ export function cropHeight(o: Required<AlignOptions>): number {
 function resolve(options: AlignOptions): Required<AlignOptions> {
   const o = { ...DEFAULT_ALIGN_OPTIONS, ...options };
   if (!isAlignSize(o.size)) throw invalidParameter('align size', 'an integer in [16, 1024]', o.size);
+  checkAlignFrame(o);
+  return o;
+}
+
+/** Checks a frame's eye places and aspect (its width is checked apart); the error names the field. */
+export function checkAlignFrame(o: Required<Omit<AlignOptions, 'size'>>): void {
   if (!(o.eyeY > 0 && o.eyeY < 1)) throw invalidParameter('eyeY', 'a fraction in (0, 1)', o.eyeY);
   if (!(o.eyeDistance > 0 && o.eyeDistance < 1)) throw invalidParameter('eyeDistance', 'a fraction in (0, 1)', o.eyeDistance);
   if (!(o.aspect >= 0.25 && o.aspect <= 4)) throw invalidParameter('aspect', 'a height / width ratio in [0.25, 4]', o.aspect);
-  return o;
 }
 
 /** Cuts the aligned crop of one detected face out of `img`. */

@@ -4,7 +4,7 @@ import { CafeError, fileError } from '../errors.js';
 import type { Runtime } from '../runtime/types.js';
 import { EXPRESSIONS } from '../labels.js';
 import type { PreprocessConfig } from '../encoders/types.js';
-import type { AlignOptions } from '../detect/align.js';
+import { checkAlignFrame, type AlignOptions } from '../detect/align.js';
 import { Rng } from '../util/rng.js';
 
 export const MANIFEST_FILE = 'model.json';
@@ -61,7 +61,7 @@ export interface CafeManifest {
   source?: Record<string, unknown>;
 }
 
-const isFraction = (v: unknown): boolean => typeof v === 'number' && v > 0 && v < 1;
+const FRAME_KEYS = ['eyeY', 'eyeDistance', 'aspect'] as const;
 
 /** Reads and checks `<dir>/model.json` (a folder path in Node, a URL in the browser). */
 export async function loadManifest(runtime: Runtime, dir: string): Promise<CafeManifest> {
@@ -89,8 +89,17 @@ export function parseManifest(text: string, path: string): CafeManifest {
   if (JSON.stringify(m.classes) !== JSON.stringify(EXPRESSIONS)) throw fileError(path, `classes must be ${EXPRESSIONS.join(', ')}`);
   if (m.tta !== undefined && !TTAS.includes(m.tta)) throw fileError(path, `tta '${m.tta}', expected one of ${TTAS.join(', ')}`);
   if (m.ttaFrames !== undefined) {
-    const ok = Array.isArray(m.ttaFrames) && m.ttaFrames.every((f) => f && isFraction(f.eyeY) && isFraction(f.eyeDistance) && typeof f.aspect === 'number' && f.aspect >= 0.25 && f.aspect <= 4);
-    if (!ok) throw fileError(path, `ttaFrames must be a list of {eyeY, eyeDistance, aspect} (fractions in (0, 1), aspect in [0.25, 4]), got ${JSON.stringify(m.ttaFrames).slice(0, 120)}`);
+    const shape = `ttaFrames must be a list of {eyeY, eyeDistance, aspect} numbers, got ${JSON.stringify(m.ttaFrames).slice(0, 120)}`;
+    if (!Array.isArray(m.ttaFrames)) throw fileError(path, shape);
+    m.ttaFrames.forEach((f, i) => {
+      if (!f || !FRAME_KEYS.every((k) => typeof f[k] === 'number')) throw fileError(path, shape);
+      // The ranges alignFace holds every frame to, checked here so a bad folder fails at load, naming its file.
+      try {
+        checkAlignFrame(f);
+      } catch (err) {
+        throw fileError(path, `ttaFrames[${i}]: ${(err as Error).message}`);
+      }
+    });
   }
   if (m.kind === 'cafe' && (!m.head || !m.encoder || !m.maskPreprocess || !m.featureDim)) throw fileError(path, 'a cafe model needs head, encoder, featureDim and maskPreprocess');
   return m;

@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { invalidParameter } from '../../errors.js';
 import { exportRun } from '../../export/export-run.js';
 import { TTAS, type Tta } from '../../export/manifest.js';
-import { alignFrameName, isAlignSize } from '../../detect/align.js';
+import { alignFrameName, frameNames, isAlignSize } from '../../detect/align.js';
 
 const USAGE = `Usage: cafe export --run DIR --out DIR [--fp16|--fp32] [--with-encoder] [--name NAME] [--weights FILE] [--tta T] [--align-size N] [--align-frame F]
                    [--tta-frames F,...]
@@ -63,7 +63,7 @@ export const exportCommand: Command = {
     const f = value(argv, '--align-frame');
     const alignFrame = f === undefined ? undefined : alignFrameName(f, '--align-frame');
     const tf = value(argv, '--tta-frames');
-    const ttaFrames = tf === undefined ? undefined : tf.split(',').map((n) => alignFrameName(n, '--tta-frames'));
+    const ttaFrames = tf === undefined ? undefined : frameNames(tf, '--tta-frames');
     const r = await exportRun(run, out, { fp16: precision(argv), name: value(argv, '--name'), weights: value(argv, '--weights'), withEncoder: argv.includes('--with-encoder'), tta: ttaFlag(argv), alignSize, alignFrame, ttaFrames });
     const p = Object.entries(r.manifest.parity ?? {}).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
     console.log(`wrote ${r.outDir}/head.onnx (${(r.bytes / 1e6).toFixed(1)} MB, ${r.manifest.precision}) and model.json${p ? `; max |logit diff| ${p}` : ''}`);
