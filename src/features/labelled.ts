@@ -122,14 +122,39 @@ export function sourceRowWeights(sizes: number[], shares?: number[]): Float32Arr
   return out;
 }
 
-/** Post-hoc logit adjustment in place: bias[c] -= tau * log(prior[c]), prior = class shares of `labels`, or the mean
- *  of the soft labels [N, C] when the fit used them (absent classes get the smallest present share, so they are not
- *  pushed to +infinity). */
-export function adjustBias(bias: Float32Array, labels: Int32Array, tau: number, soft?: Float32Array): Float32Array {
+/** Class shares of `labels`, or the mean of the soft labels [N, C] when given; absent classes get the smallest present
+ *  share, so that their log is finite. */
+export function classPrior(labels: Int32Array, soft?: Float32Array): number[] {
   const counts = new Array<number>(NUM_CLASSES).fill(0);
   if (soft) for (let i = 0; i < labels.length; i++) for (let c = 0; c < NUM_CLASSES; c++) counts[c] += soft[i * NUM_CLASSES + c];
   else for (const l of labels) counts[l]++;
   const min = Math.min(...counts.filter((c) => c > 0));
-  for (let c = 0; c < bias.length; c++) bias[c] -= tau * Math.log((counts[c] || min) / labels.length);
+  return counts.map((c) => (c || min) / labels.length);
+}
+
+/**
+ * Logit offsets [N, C] for the logit-adjusted loss (ProbeConfig.logitOffsets) over sources stacked in order: every
+ * row of source k gets tau * log(prior of source k), each source's prior from its own labels (soft when it has them).
+ * Why per source: FER+ (35 % neutral, 0.5 % disgust) and SFEW Train (16 % neutral, 6 % disgust) are skewed
+ * differently; one pooled prior would leave the smaller source's skew in the weights.
+ */
+export function sourcePriorOffsets(sources: Array<Pick<LabelledSet, 'labels' | 'soft'>>, tau: number): Float32Array {
+  const N = sources.reduce((a, s) => a + s.labels.length, 0);
+  const out = new Float32Array(N * NUM_CLASSES); // [N, C]
+  let off = 0;
+  for (const s of sources) {
+    const lp = classPrior(s.labels, s.soft).map((p) => tau * Math.log(p));
+    for (let i = 0; i < s.labels.length; i++) out.set(lp, (off + i) * NUM_CLASSES);
+    off += s.labels.length;
+  }
+  return out;
+}
+
+/** Post-hoc logit adjustment in place: bias[c] -= tau * log(prior[c]), prior = class shares of `labels`, or the mean
+ *  of the soft labels [N, C] when the fit used them (absent classes get the smallest present share, so they are not
+ *  pushed to +infinity). */
+export function adjustBias(bias: Float32Array, labels: Int32Array, tau: number, soft?: Float32Array): Float32Array {
+  const prior = classPrior(labels, soft);
+  for (let c = 0; c < bias.length; c++) bias[c] -= tau * Math.log(prior[c]);
   return bias;
 }

@@ -29,9 +29,10 @@ export interface MlpFit {
 /**
  * One fit: x [N, D] standardised, y [N] int64; `steps` minibatches of rows drawn uniformly with replacement, lr
  * cosine-decayed to 0, L2 `wd` on every parameter (as torch.optim.Adam's weight_decay). Class weights [C] and row
- * weights [N] as in the linear fit.
+ * weights [N] as in the linear fit. `offset` [N, C] is added to a row's logits while fitting only (the logit-adjusted
+ * loss, ProbeConfig.logitOffsets).
  */
-export function fitMlp(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: number, lr: number, seed: number, o: MlpFitOptions, weight?: torch.Tensor, rowWeight?: torch.Tensor): MlpFit {
+export function fitMlp(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: number, lr: number, seed: number, o: MlpFitOptions, weight?: torch.Tensor, rowWeight?: torch.Tensor, offset?: torch.Tensor): MlpFit {
   torch.manualSeed(seed);
   const hidden = new torch.nn.Linear(dim, o.hidden);
   const fc = new torch.nn.Linear(o.hidden, NUM_CLASSES);
@@ -46,7 +47,8 @@ export function fitMlp(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number
     const l = torch.tidy(() => {
       const idx = torch.tensor(BigInt64Array.from({ length: B }, () => BigInt(Math.floor(draw() * N))), [B], 'int64'); // [B]
       const xb = torch.dropout(torch.indexSelect(x, 0, idx), o.inputDropout, true); // [B, D]
-      const logits = fc.forward(torch.dropout(torch.relu(hidden.forward(xb)), o.dropout, true)); // [B, C]
+      const raw = fc.forward(torch.dropout(torch.relu(hidden.forward(xb)), o.dropout, true)); // [B, C]
+      const logits = offset ? torch.add(raw, torch.indexSelect(offset, 0, idx)) : raw; // [B, C]
       const yb = torch.indexSelect(y, 0, idx); // [B]
       opt.zeroGrad();
       let loss: torch.Tensor;

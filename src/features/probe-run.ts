@@ -47,6 +47,8 @@ export interface ProbeRunInfo {
   classBalance: 'none' | 'reweight';
   /** Post-hoc logit adjustment folded into the bias (cafe probe --logit-adjust); 0 = none. */
   logitAdjust: number;
+  /** Logit-adjusted loss by each source's prior (cafe probe --logit-adjust-loss); 0 or absent = none. */
+  logitAdjustLoss?: number;
   /** Augmented views per training image (cafe probe --aug-views); 0 = none. */
   augViews?: number;
   /** Canonical frames the training images were also re-framed into (cafe probe --reframe); [] = none. */
@@ -98,6 +100,7 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       madeBy: info.command,
       weightDecay: String(p.weightDecay),
       logitAdjust: String(info.logitAdjust),
+      ...(info.logitAdjustLoss ? { logitAdjustLoss: String(info.logitAdjustLoss) } : {}),
       augViews: String(info.augViews ?? 0),
       ...(info.reframe?.length ? { reframe: info.reframe.join(',') } : {}),
       ...(info.gray ? { colour: 'gray' } : {}),

@@ -44,6 +44,13 @@ export interface ProbeConfig {
    * class weights; the loss is the weighted mean. Default: every row 1.
    */
   sampleWeights?: Float32Array;
+  /**
+   * Per-row logit offsets [N, C] added to the logits while fitting only: the logit-adjusted loss (Menon et al. 2021)
+   * when row i's offsets are tau * log(prior of row i's source). The fitted head then carries no source's class prior
+   * and scores as if the classes were balanced (tau 1), while each source's own skew is explained by its offsets
+   * instead of by the weights. Default none.
+   */
+  logitOffsets?: Float32Array;
   /** libtorch seed for the initial weights (default 0). */
   seed?: number;
   /** Called after each fit, for progress output. */
@@ -173,7 +180,7 @@ function checkSet(s: LabelledFeatures, name: string): void {
 }
 
 /** One full-batch fit; returns weights [C, D], bias [C] and the final training loss. */
-function fit(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: number, lr: number, seed: number, weight?: torch.Tensor, rowWeight?: torch.Tensor) {
+function fit(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: number, lr: number, seed: number, weight?: torch.Tensor, rowWeight?: torch.Tensor, offset?: torch.Tensor) {
   torch.manualSeed(seed);
   const lin = new torch.nn.Linear(dim, NUM_CLASSES);
   const opt = new torch.optim.Adam(lin.parameters(), { lr, weightDecay: wd });
@@ -183,9 +190,10 @@ function fit(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: n
     loss = torch.tidy(() => {
       opt.zeroGrad();
       // Row weights: the weighted mean of per-row losses, as CrossEntropyLoss(weight) normalises by the weights' sum.
+      const logits = offset ? torch.add(lin.forward(x), offset) : lin.forward(x); // [N, C]
       const l = rowWeight
-        ? torch.div(torch.sum(torch.mul(torch.crossEntropy(lin.forward(x), y, { reduction: 'none' }), rowWeight)), torch.sum(rowWeight))
-        : torch.crossEntropy(lin.forward(x), y, weight ? { weight } : {});
+        ? torch.div(torch.sum(torch.mul(torch.crossEntropy(logits, y, { reduction: 'none' }), rowWeight)), torch.sum(rowWeight))
+        : torch.crossEntropy(logits, y, weight ? { weight } : {});
       l.backward();
       opt.step();
       return l.item();
@@ -232,6 +240,12 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
     const cw = weight ? (weight.data<'float32'>() as Float32Array) : undefined;
     rowWeight = torch.tensor(Float32Array.from(sw, (v, i) => v * (cw ? cw[train.labels[i]] : 1)), [train.labels.length]); // [N]
   }
+  let offset: torch.Tensor | undefined;
+  if (cfg.logitOffsets) {
+    const lo = cfg.logitOffsets;
+    if (lo.length !== train.labels.length * NUM_CLASSES || lo.some((v) => !Number.isFinite(v))) throw invalidParameter('logitOffsets', `${train.labels.length} x ${NUM_CLASSES} finite numbers`, lo.length);
+    offset = torch.tensor(lo, [train.labels.length, NUM_CLASSES]); // [N, C]
+  }
   let best: Probe | undefined;
   const results: Probe['grid'] = [];
   try {
@@ -240,11 +254,11 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
       let candidate: Probe;
       let loss: number;
       if (H) {
-        const f = fitMlp(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, mlp, weight, rowWeight);
+        const f = fitMlp(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, mlp, weight, rowWeight, offset);
         candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, hidden: { weight: f.hiddenWeight, bias: f.hiddenBias }, fit: { steps, lr, seed: cfg.seed ?? 0, ...mlp }, weightDecay: wd, grid: results };
         loss = f.loss;
       } else {
-        const f = fit(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, weight, rowWeight);
+        const f = fit(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, weight, rowWeight, offset);
         candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, fit: { steps, lr, seed: cfg.seed ?? 0, hidden: 0 }, weightDecay: wd, grid: results };
         loss = f.loss;
       }
@@ -259,6 +273,7 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
     y.dispose();
     weight?.dispose();
     rowWeight?.dispose();
+    offset?.dispose();
   }
   return best!;
 }

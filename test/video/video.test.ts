@@ -96,6 +96,12 @@ test('CSV rows: header, one row per frame per face, raw and smoothed columns', {
     assert.deepEqual(rows.map((c) => c[7]), ['1', '0', '0', '1']);
     for (const c of rows.slice(1)) c.slice(10, 17).forEach((v, i) => assert.ok(Math.abs(Number(v) - Number(rows[0][10 + i])) < 2e-4, `${v} vs ${rows[0][10 + i]}`));
   }
+  // --tta-frames reaches the recognizer: the same faces in the same boxes, other scores (the extra frame's view joins).
+  const out2 = join(dir, 'rows-frames.csv');
+  assert.equal((await cafe(clip, '--fps', '4', '--format', 'csv', '--out', out2, '--half-life', '0', '--tta-frames', 'ferplus')).code, 0);
+  const cells2 = readFileSync(out2, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  assert.deepEqual(cells2.map((c) => c.slice(0, 8)), cells.map((c) => c.slice(0, 8)));
+  assert.notDeepEqual(cells2.map((c) => c.slice(10, 17)), cells.map((c) => c.slice(10, 17)));
 });
 
 test('no video stream, corrupt and plain-truncated files, missing file or device: a clear error, no output', { skip: NO_FFMPEG }, async () => {
@@ -193,5 +199,6 @@ test('missing ffmpeg names the Debian package; bad flags are usage errors', { sk
   assert.equal((await cafe(clip, '--plot', join(dir, 'x.png'))).code, 2);
   assert.equal((await cafe(clip, '--fps', '0')).code, 2);
   assert.equal((await cafe(clip, '--detect-every', '1.5')).code, 2);
+  assert.equal((await cafe(clip, '--tta-frames', 'wide')).code, 2);
   assert.equal((await cafe()).code, 2);
 });

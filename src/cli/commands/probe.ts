@@ -8,7 +8,7 @@ import { createEncoder, DEFAULT_ENCODER } from '../../encoders/registry.js';
 import { loadPreprocess } from '../../encoders/preprocess-node.js';
 import { parseFrames, requireDatasetFrame } from '../../features/reframe.js';
 import { grayDataset } from '../../data/gray.js';
-import { adjustBias, concatSets, labelledFeatures, sourceRowWeights, type LabelledSet } from '../../features/labelled.js';
+import { adjustBias, concatSets, labelledFeatures, sourcePriorOffsets, sourceRowWeights, type LabelledSet } from '../../features/labelled.js';
 import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
 import { invalidParameter } from '../../errors.js';
@@ -40,6 +40,9 @@ Options:
                     whatever their sizes); default: every image counts once
   --logit-adjust T  post-hoc logit adjustment: subtract T * log(class prior of the training set) from the logits
                     (folded into the bias; 1 = as if balanced, 0 = off, the default)
+  --logit-adjust-loss T  logit-adjusted loss: while fitting, add T * log(class prior of the row's own --train
+                    source) to its logits; the saved head leaves them out, so it scores as if the classes were
+                    balanced (T 1) and no source's skew sits in the weights (0 = off, the default)
   --exclude DIR     folder of images kept out of every --train source (repeatable), e.g. photos/sfew-frames
   --exclude-by B    clip (default): an excluded image takes every image of its clip with it (same name without the
                     trailing _<frame number>: near-duplicate frames of a target); image: the same file name only
@@ -76,6 +79,7 @@ export const probe: Command = {
         'exclude-by': { type: 'string', default: 'clip' },
         'source-weights': { type: 'string' },
         'logit-adjust': { type: 'string' },
+        'logit-adjust-loss': { type: 'string' },
         valid: { type: 'string' },
         target: { type: 'string', multiple: true },
         wd: { type: 'string' },
@@ -137,13 +141,17 @@ export const probe: Command = {
     const shares = values['source-weights']?.split(',').map(Number);
     if (shares && (shares.length !== values.train.length || shares.some((w) => !(w >= 0)) || !shares.some((w) => w > 0)))
       throw invalidParameter('--source-weights', `${values.train.length} comma-separated numbers >= 0 (one per --train), not all 0`, values['source-weights']);
+    const laLoss = values['logit-adjust-loss'] !== undefined ? Number(values['logit-adjust-loss']) : 0;
+    if (!(laLoss >= 0)) throw invalidParameter('--logit-adjust-loss', 'a number >= 0', values['logit-adjust-loss']);
     let sampleWeights: Float32Array | undefined;
+    let logitOffsets: Float32Array | undefined;
     let train: LabelledSet, valid: LabelledSet, targets: LabelledSet[];
     try {
       const sources: LabelledSet[] = [];
       for (const t of values.train) sources.push(await load(t, true));
       train = concatSets(sources);
       sampleWeights = sourceRowWeights(sources.map((s) => s.labels.length), shares);
+      if (laLoss > 0) logitOffsets = sourcePriorOffsets(sources, laLoss);
       valid = await load(values.valid);
       targets = [];
       for (const t of values.target) targets.push(await load(t));
@@ -162,6 +170,7 @@ export const probe: Command = {
       batchSize: num('batch-size'),
       classWeights: values.balanced ? 'balanced' : 'none',
       sampleWeights,
+      logitOffsets,
       onFit: (wd, acc, s) => console.error(`  weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
     });
     // Post-hoc logit adjustment (Menon et al. 2021): logits - tau * log(training prior), folded into the bias. tau 1
@@ -195,7 +204,7 @@ export const probe: Command = {
       commit,
       date: new Date().toISOString(),
       encoder: { name: encoder.name, dim: encoder.dim, weightsHash: encoder.weightsHash },
-      train: { spec: train.spec, n: train.labels.length, sourceWeights: shares ?? null, exclude: values.exclude ?? [], logitAdjust: tau },
+      train: { spec: train.spec, n: train.labels.length, sourceWeights: shares ?? null, exclude: values.exclude ?? [], logitAdjust: tau, logitAdjustLoss: laLoss },
       valid: { spec: valid.spec, n: valid.labels.length },
       hidden,
       chosenWeightDecay: p.weightDecay,
@@ -221,6 +230,7 @@ export const probe: Command = {
         validBalancedAccuracy: v.balancedAccuracy,
         classBalance: values.balanced ? 'reweight' : 'none',
         logitAdjust: tau,
+        logitAdjustLoss: laLoss,
         augViews,
         reframe,
         gray: values.gray,
@@ -232,7 +242,7 @@ export const probe: Command = {
     const md = [
       `# ${hidden ? `Probe with a hidden layer of ${hidden}` : 'Linear probe'}: ${encoder.name} features (${encoder.dim}-d)`,
       '',
-      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}${tau ? `, post-hoc logit adjustment tau ${tau}` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
+      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}${laLoss ? `, logit-adjusted loss tau ${laLoss} (each source's own prior)` : ''}${tau ? `, post-hoc logit adjustment tau ${tau}` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
       '',
       '| target | n | accuracy % | balanced accuracy % | note |',
       '|---|---:|---:|---:|---|',

@@ -14,6 +14,7 @@ import { DEFAULT_TRACKER_OPTIONS } from '../../track/types.js';
 import type { FrameResult } from '../../track/stream.js';
 import type { TrackSummary } from '../../track/summary.js';
 import { processVideo } from '../../video/run.js';
+import { frameListFlag } from '../../detect/align.js';
 import { probeVideo } from '../../video/probe.js';
 import { timelineSvg } from '../../video/plot.js';
 import { sourceKind } from '../../video/ffmpeg.js';
@@ -40,6 +41,8 @@ Options:
   --plot FILE.svg    timeline of the smoothed scores: one panel per face, one labelled line per expression
   --annotate OUT.mp4 the video with boxes, track ids and smoothed labels (dashed box: carried, not detected)
   --tta none|flip    test-time augmentation per frame (default none: the smoothing over frames averages already)
+  --tta-frames none|F,...  further frames (ferplus, sfew) each face is also cut in, its logits averaged: one more
+                     model pass per frame and face (default none, for the same reason as --tta)
   --detect-every N   run the face detector every Nth sampled frame; in between each face is scored in its box
                      carried by the tracker (default ${DEFAULT_DETECT_EVERY}; 1 = detect on every frame)
   --half-life MS     smoothing half-life in ms (default ${DEFAULT_TRACKER_OPTIONS.halfLifeMs}; 0 = none)
@@ -116,6 +119,7 @@ export const video: Command = {
         annotate: { type: 'string' },
         'detect-every': { type: 'string', default: String(DEFAULT_DETECT_EVERY) },
         tta: { type: 'string', default: 'none' },
+        'tta-frames': { type: 'string', default: 'none' },
         'half-life': { type: 'string' },
         'lost-after': { type: 'string' },
         'max-seconds': { type: 'string' },
@@ -159,6 +163,7 @@ export const video: Command = {
       return 1;
     }
     if (values.tta !== undefined && !TTAS.includes(values.tta as Tta)) throw invalidParameter('--tta', TTAS.join(' or '), values.tta);
+    const ttaFrames = frameListFlag(values['tta-frames']!, '--tta-frames');
     const fer = await createRecognizer({
       model: values.model,
       detector: { minScore: num('min-score', values['min-score'], (x) => x >= 0 && x <= 1, 'a number in [0, 1]'), minSize: num('min-size', values['min-size'], (x) => x >= 0, 'pixels >= 0') } as never,
@@ -174,7 +179,7 @@ export const video: Command = {
     let lastStatus = performance.now();
     try {
       const r = await processVideo(fer, source, {
-        info, fps, detectEvery, tta: values.tta as Tta, halfLifeMs, lostAfterMs, maxSeconds, maxSide, annotate: values.annotate,
+        info, fps, detectEvery, tta: values.tta as Tta, ttaFrames, halfLifeMs, lostAfterMs, maxSeconds, maxSide, annotate: values.annotate,
         onStart(info, rate, expected) {
           if (!values.quiet) {
             console.error(`${source}: ${info.width}x${info.height}${info.rotation ? ` (rotated ${info.rotation}°)` : ''}, ${info.codec}, ${info.fps.toFixed(2)} fps${info.variableFrameRate ? ' (variable)' : ''}, ${info.duration === null ? 'live' : `${info.duration.toFixed(2)} s`}; sampling ${rate.toFixed(2)} fps`);
