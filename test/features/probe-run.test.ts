@@ -156,7 +156,8 @@ test('cafe probe --save-run keeps the encoder spec as given (with its path) and 
     console.log = () => undefined;
     let code: number;
     try {
-      code = await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--wd', '0.01', '--steps', '20', '--cache-dir', join(dir, 'cache'), '--save-run', join(dir, 'run')]);
+      code = await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--wd', '0.01', '--steps', '20', '--cache-dir', join(dir, 'cache'), '--save-run', join(dir, 'run'), '--logit-adjust-loss', '1']);
+      assert.equal(await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--cache-dir', join(dir, 'cache'), '--logit-adjust-loss', '-1']), 2);
     } finally {
       console.error = err;
       console.log = log;
@@ -166,6 +167,8 @@ test('cafe probe --save-run keeps the encoder spec as given (with its path) and 
     assert.equal(cfg.encoder.name, spec);
     const st = loadSafetensors(join(dir, 'run', 'best.safetensors'));
     assert.match(st.metadata.encoderWeights, /^[0-9a-f]{64}$/);
+    assert.equal(st.metadata.logitAdjustLoss, '1');
+    assert.match(st.metadata.madeBy, /--logit-adjust-loss 1/);
     for (const t of st.tensors.values()) t.dispose();
     // A probe fitted on other weights than the encoder opens here is refused, not silently scored.
     saveProbeRun(join(dir, 'other'), probe(1024), {

@@ -193,3 +193,50 @@ test('trainProbe with soft labels fits the vote shares, hard labels push to cert
   const mp = probs(trainProbe({ ...set, soft }, set, { weightDecays: [0], hidden: 8, steps: 300, batchSize: 64, lr: 1e-2, dropout: 0, inputDropout: 0 }));
   assert.ok(Math.abs(mp[1] - 0.7) < 0.03 && Math.abs(mp[3] - 0.3) < 0.03, `hidden ${mp.map((v) => v.toFixed(3))}`);
 });
+
+test('sourcePriorOffsets: tau * log(prior) per row, each source its own prior (soft when it has them)', async () => {
+  const { sourcePriorOffsets, classPrior } = await import('../../src/features/labelled.js');
+  const a = { labels: Int32Array.from([0, 0, 0, 1]) }; // 0.75 / 0.25, the rest absent
+  const softB = new Float32Array(2 * 7);
+  softB.set([0.5, 0, 0, 0, 0, 0, 0.5], 0);
+  softB.set([0, 0, 0, 0, 0, 0, 1], 7);
+  const b = { labels: Int32Array.from([0, 6]), soft: softB }; // vote shares: neutral 0.25, anger 0.75
+  assert.deepEqual(classPrior(a.labels).map((v) => +v.toFixed(4)), [0.75, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25]);
+  const o = sourcePriorOffsets([a, b], 0.5);
+  assert.equal(o.length, 6 * 7);
+  for (let i = 0; i < 4; i++) {
+    assert.ok(Math.abs(o[i * 7] - 0.5 * Math.log(0.75)) < 1e-6);
+    assert.ok(Math.abs(o[i * 7 + 1] - 0.5 * Math.log(0.25)) < 1e-6);
+  }
+  for (let i = 4; i < 6; i++) {
+    assert.ok(Math.abs(o[i * 7] - 0.5 * Math.log(0.25)) < 1e-6);
+    assert.ok(Math.abs(o[i * 7 + 6] - 0.5 * Math.log(0.75)) < 1e-6);
+    assert.ok(Math.abs(o[i * 7 + 3] - 0.5 * Math.log(0.25)) < 1e-6, 'absent: the smallest present share');
+  }
+});
+
+test('trainProbe logitOffsets (logit-adjusted loss): a skewed source no longer skews the head; zero offsets change nothing', { skip: !nativeAvailable() && 'libtorch addon not built' }, async () => {
+  const { sourcePriorOffsets } = await import('../../src/features/labelled.js');
+  // Two overlapping classes on one dimension (class 0 around -0.5, class 1 around +0.5, unit noise): source A is 90 % class
+  // 0, source B balanced. Scored on a balanced set.
+  const { mulberry32 } = await import('../../src/util/rng.js');
+  const u = mulberry32(7);
+  const r = () => u() * 2 - 1;
+  const gauss = () => r() + r() + r(); // sum of 3 uniforms on [-1, 1]: mean 0, variance 1
+  const make = (n0: number, n1: number): LabelledFeatures => {
+    const labels = Int32Array.from([...new Array(n0).fill(0), ...new Array(n1).fill(1)]);
+    return { dim: 1, labels, features: Float32Array.from(labels, (c) => (c ? 0.5 : -0.5) + gauss()) };
+  };
+  const A = make(900, 100), B = make(100, 100), held = make(1000, 1000);
+  const train: LabelledFeatures = { dim: 1, features: Float32Array.from([...A.features, ...B.features]), labels: Int32Array.from([...A.labels, ...B.labels]) };
+  const o = { weightDecays: [0], steps: 300 };
+  const recall = (p: ReturnType<typeof trainProbe>) => score(predict(p, held.features), held.labels).perClassRecall;
+  const plain = recall(trainProbe(train, held, o));
+  const la = recall(trainProbe(train, held, { ...o, logitOffsets: sourcePriorOffsets([A, B], 1) }));
+  assert.ok(plain[0]! - plain[1]! > 0.3, `plain fit leans to the majority class: ${plain}`);
+  assert.ok(Math.abs(la[0]! - la[1]!) < 0.15, `logit-adjusted loss scores as if balanced: ${la}`);
+  assert.ok(la[0]! + la[1]! > plain[0]! + plain[1]!, 'balanced accuracy rises');
+  const zero = trainProbe(train, held, { ...o, logitOffsets: new Float32Array(train.labels.length * 7) });
+  assert.deepEqual(zero.weight, trainProbe(train, held, o).weight);
+  assert.throws(() => trainProbe(train, held, { ...o, logitOffsets: new Float32Array(3) }), /logitOffsets/);
+});
