@@ -110,6 +110,13 @@ row lever-mlp-fusedbands-soft-2src-aug2-reframe-la0.5-seed1 --encoder faceres-ba
 # CK+'s neutral over-prediction the prior explains, and what moving it costs SFEW Val (a neutral-rich target).
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-la0.25 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 0.25
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-la1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust 1
+# The logit-adjusted loss (Menon et al. 2021) by each source's own prior, instead of the post-hoc adjustment by the
+# pooled prior: while fitting, a FER+ row's logits get log(FER+ prior), an SFEW row's log(SFEW Train prior); the head
+# keeps neither, so it scores as if the classes were balanced and neither source's skew sits in its weights.
+row lever-mlp-fusedbands-soft-2src-aug2-reframe-lasrc1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1
+# The same from seed 1, and with one pooled prior for both sources (the ablation: is it the loss or the per-source prior?).
+row lever-mlp-fusedbands-soft-2src-aug2-reframe-lasrc1-seed1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --seed 1
+row lever-mlp-fusedbands-soft-2src-aug2-reframe-lapool1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --logit-adjust-prior pooled
 unset WD
 # The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.
 $CAFE train --config configs/cafe-cpu.json --out runs/product-cafe-fused-aug2-norm-2src-la0.5 name=product-cafe-fused-aug2-norm-2src-la0.5 \

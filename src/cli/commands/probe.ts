@@ -43,6 +43,8 @@ Options:
   --logit-adjust-loss T  logit-adjusted loss: while fitting, add T * log(class prior of the row's own --train
                     source) to its logits; the saved head leaves them out, so it scores as if the classes were
                     balanced (T 1) and no source's skew sits in the weights (0 = off, the default)
+  --logit-adjust-prior P  with --logit-adjust-loss: source (default: each row its own source's prior) or
+                    pooled (one prior over all --train rows, the ablation)
   --exclude DIR     folder of images kept out of every --train source (repeatable), e.g. photos/sfew-frames
   --exclude-by B    clip (default): an excluded image takes every image of its clip with it (same name without the
                     trailing _<frame number>: near-duplicate frames of a target); image: the same file name only
@@ -80,6 +82,7 @@ export const probe: Command = {
         'source-weights': { type: 'string' },
         'logit-adjust': { type: 'string' },
         'logit-adjust-loss': { type: 'string' },
+        'logit-adjust-prior': { type: 'string', default: 'source' },
         valid: { type: 'string' },
         target: { type: 'string', multiple: true },
         wd: { type: 'string' },
@@ -143,6 +146,8 @@ export const probe: Command = {
       throw invalidParameter('--source-weights', `${values.train.length} comma-separated numbers >= 0 (one per --train), not all 0`, values['source-weights']);
     const laLoss = values['logit-adjust-loss'] !== undefined ? Number(values['logit-adjust-loss']) : 0;
     if (!(laLoss >= 0)) throw invalidParameter('--logit-adjust-loss', 'a number >= 0', values['logit-adjust-loss']);
+    const laPrior = values['logit-adjust-prior'];
+    if (laPrior !== 'source' && laPrior !== 'pooled') throw invalidParameter('--logit-adjust-prior', 'source or pooled', laPrior);
     let sampleWeights: Float32Array | undefined;
     let logitOffsets: Float32Array | undefined;
     let train: LabelledSet, valid: LabelledSet, targets: LabelledSet[];
@@ -151,7 +156,7 @@ export const probe: Command = {
       for (const t of values.train) sources.push(await load(t, true));
       train = concatSets(sources);
       sampleWeights = sourceRowWeights(sources.map((s) => s.labels.length), shares);
-      if (laLoss > 0) logitOffsets = sourcePriorOffsets(sources, laLoss);
+      if (laLoss > 0) logitOffsets = sourcePriorOffsets(laPrior === 'pooled' ? [train] : sources, laLoss);
       valid = await load(values.valid);
       targets = [];
       for (const t of values.target) targets.push(await load(t));
@@ -204,7 +209,7 @@ export const probe: Command = {
       commit,
       date: new Date().toISOString(),
       encoder: { name: encoder.name, dim: encoder.dim, weightsHash: encoder.weightsHash },
-      train: { spec: train.spec, n: train.labels.length, sourceWeights: shares ?? null, exclude: values.exclude ?? [], logitAdjust: tau, logitAdjustLoss: laLoss },
+      train: { spec: train.spec, n: train.labels.length, sourceWeights: shares ?? null, exclude: values.exclude ?? [], logitAdjust: tau, logitAdjustLoss: laLoss, logitAdjustPrior: laLoss ? laPrior : null },
       valid: { spec: valid.spec, n: valid.labels.length },
       hidden,
       chosenWeightDecay: p.weightDecay,
@@ -242,7 +247,7 @@ export const probe: Command = {
     const md = [
       `# ${hidden ? `Probe with a hidden layer of ${hidden}` : 'Linear probe'}: ${encoder.name} features (${encoder.dim}-d)`,
       '',
-      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}${laLoss ? `, logit-adjusted loss tau ${laLoss} (each source's own prior)` : ''}${tau ? `, post-hoc logit adjustment tau ${tau}` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
+      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}${laLoss ? `, logit-adjusted loss tau ${laLoss} (${laPrior === 'pooled' ? 'one prior over all sources' : "each source's own prior"})` : ''}${tau ? `, post-hoc logit adjustment tau ${tau}` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
       '',
       '| target | n | accuracy % | balanced accuracy % | note |',
       '|---|---:|---:|---:|---|',
