@@ -158,6 +158,7 @@ test('cafe probe --save-run keeps the encoder spec as given (with its path) and 
     try {
       code = await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--wd', '0.01', '--steps', '20', '--cache-dir', join(dir, 'cache'), '--save-run', join(dir, 'run'), '--logit-adjust-loss', '1']);
       assert.equal(await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--cache-dir', join(dir, 'cache'), '--logit-adjust-loss', '-1']), 2);
+      assert.equal(await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--cache-dir', join(dir, 'cache'), '--logit-adjust-loss', '1', '--logit-adjust-prior', 'each']), 2);
     } finally {
       console.error = err;
       console.log = log;
