@@ -67,7 +67,7 @@ export interface Probe {
   /** The hidden layer (ProbeConfig.hidden > 0), on standardised features: relu(W z + b). */
   hidden?: { weight: Float32Array; bias: Float32Array }; // [H, D], [H]
   /** The fit's settings as resolved (defaults filled in), kept with a saved run. */
-  fit?: { steps: number; lr: number; seed: number; hidden: number; dropout?: number; inputDropout?: number; batchSize?: number };
+  fit?: { steps: number; lr: number; seed: number; hidden: number; dropout?: number; inputDropout?: number; batchSize?: number; seeds?: number[] };
   weightDecay: number;
   /** Validation accuracy of every weight decay tried. */
   grid: Array<{ weightDecay: number; validAccuracy: number; trainLoss: number }>;
@@ -276,4 +276,45 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
     offset?.dispose();
   }
   return best!;
+}
+
+/**
+ * The mean of several fits' logits as one probe (a seed ensemble): linear probes average their weights; probes with a
+ * hidden layer stack their hidden units ([sum H, D]) and read them with each fc scaled by 1 / K, so the one wider
+ * MLP computes exactly the mean of the K logit vectors and exports, evaluates and runs as any probe. Every fit must
+ * come from the same training set (same standardisation) and have the same shape.
+ */
+export function averageProbes(probes: Probe[]): Probe {
+  if (!probes.length) throw invalidParameter('probes', 'at least one fit', 0);
+  if (probes.length === 1) return probes[0];
+  const [p0] = probes;
+  const K = probes.length;
+  const C = p0.bias.length;
+  for (const p of probes) {
+    const same = p.dim === p0.dim && p.bias.length === C && !!p.hidden === !!p0.hidden && p.mean.every((v, i) => v === p0.mean[i]) && p.std.every((v, i) => v === p0.std[i]);
+    if (!same) throw invalidParameter('probes', 'fits of the same training set and shape', `dim ${p.dim}, hidden ${p.hidden ? p.hidden.bias.length : 0}`);
+  }
+  const bias = new Float32Array(C);
+  for (const p of probes) p.bias.forEach((v, c) => (bias[c] += v / K));
+  const seeds = probes.map((p) => p.fit?.seed ?? 0);
+  if (!p0.hidden) {
+    const weight = new Float32Array(p0.weight.length); // [C, D]
+    for (const p of probes) p.weight.forEach((v, i) => (weight[i] += v / K));
+    return { ...p0, weight, bias, fit: p0.fit && { ...p0.fit, seeds }, grid: probes.flatMap((p) => p.grid) };
+  }
+  const Hs = probes.map((p) => p.hidden!.bias.length);
+  const H = Hs.reduce((a, b) => a + b, 0);
+  const D = p0.dim;
+  const hw = new Float32Array(H * D); // [H, D]: the fits' hidden units stacked
+  const hb = new Float32Array(H);
+  const weight = new Float32Array(C * H); // [C, H]: each fit's fc over its own units, / K
+  let off = 0;
+  probes.forEach((p, k) => {
+    const h = Hs[k];
+    hw.set(p.hidden!.weight, off * D);
+    hb.set(p.hidden!.bias, off);
+    for (let c = 0; c < C; c++) for (let j = 0; j < h; j++) weight[c * H + off + j] = p.weight[c * h + j] / K;
+    off += h;
+  });
+  return { ...p0, weight, bias, hidden: { weight: hw, bias: hb }, fit: p0.fit && { ...p0.fit, hidden: H, seeds }, grid: probes.flatMap((p) => p.grid) };
 }

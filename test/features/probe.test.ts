@@ -240,3 +240,27 @@ test('trainProbe logitOffsets (logit-adjusted loss): a skewed source no longer s
   assert.deepEqual(zero.weight, trainProbe(train, held, o).weight);
   assert.throws(() => trainProbe(train, held, { ...o, logitOffsets: new Float32Array(3) }), /logitOffsets/);
 });
+
+test('averageProbes: one probe whose logits are the mean of the fits\' logits (hidden units stacked; linear weights averaged)', { skip: !nativeAvailable() && 'libtorch addon not built' }, async () => {
+  const { averageProbes } = await import('../../src/features/probe.js');
+  const train = synthetic(280, 1, 8), valid = synthetic(70, 2, 8), held = synthetic(35, 3, 8);
+  // Logits of probe p on row i, by hand: standardise, optional relu(hidden), fc.
+  const logits = (p: ReturnType<typeof trainProbe>, i: number) => {
+    const z = Array.from({ length: p.dim }, (_, d) => (held.features[i * p.dim + d] - p.mean[d]) / p.std[d]);
+    const x = p.hidden ? Array.from(p.hidden.bias, (b, k) => Math.max(0, z.reduce((a, v, d) => a + v * p.hidden!.weight[k * p.dim + d], b))) : z;
+    return Array.from(p.bias, (b, c) => x.reduce((a, v, d) => a + v * p.weight[c * x.length + d], b));
+  };
+  for (const hidden of [0, 16]) {
+    const fits = [0, 1].map((seed) => trainProbe(train, valid, { weightDecays: [1e-3], steps: 60, hidden, seed, batchSize: 64 }));
+    const m = averageProbes(fits);
+    assert.equal(m.hidden?.bias.length, hidden ? 32 : undefined);
+    assert.deepEqual(m.fit?.seeds, [0, 1]);
+    for (let i = 0; i < 35; i++) {
+      const want = logits(fits[0], i).map((v, c) => (v + logits(fits[1], i)[c]) / 2);
+      logits(m, i).forEach((v, c) => assert.ok(Math.abs(v - want[c]) < 1e-4, `hidden ${hidden}, row ${i}, class ${c}: ${v} vs ${want[c]}`));
+    }
+  }
+  assert.equal(averageProbes([trainProbe(train, valid, { weightDecays: [1e-3], steps: 10 })]).fit?.seeds, undefined, 'one fit is returned as it is');
+  const other = trainProbe(synthetic(280, 9, 8), valid, { weightDecays: [1e-3], steps: 10 });
+  assert.throws(() => averageProbes([trainProbe(train, valid, { weightDecays: [1e-3], steps: 10 }), other]), /same training set/);
+});

@@ -36,6 +36,8 @@ Options:
   --input-dropout P with --hidden: dropout on the input features while fitting (default 0.2)
   --batch-size N    with --hidden: rows per minibatch (default 512)
   --seed N          initialisation seed (default 0)
+  --seeds K         fit K times, seeds N .. N+K-1, and keep the mean of their logits as one probe (a seed
+                    ensemble; with --hidden, one layer of K x N units); default 1
   --source-weights W  share of the loss per --train source, comma-separated (e.g. 1,1: sources count equally
                     whatever their sizes); default: every image counts once
   --logit-adjust T  post-hoc logit adjustment: subtract T * log(class prior of the training set) from the logits
@@ -93,6 +95,7 @@ export const probe: Command = {
         'batch-size': { type: 'string' },
         lr: { type: 'string' },
         seed: { type: 'string' },
+        seeds: { type: 'string', default: '1' },
         balanced: { type: 'boolean', default: false },
         'aug-views': { type: 'string' },
         reframe: { type: 'string' },
@@ -120,7 +123,7 @@ export const probe: Command = {
     if (!Number.isInteger(hidden) || hidden < 0) throw invalidParameter('--hidden', 'an integer >= 0', values.hidden);
     if (!hidden) for (const k of ['dropout', 'input-dropout', 'batch-size'] as const) if (values[k] !== undefined) throw invalidParameter(`--${k}`, 'only with --hidden N', values[k]);
     if (weightDecays?.some((x) => !(x >= 0))) throw invalidParameter('--wd', 'comma-separated numbers >= 0', values.wd);
-    const { trainProbe, predict, score } = await import('../../features/probe.js'); // loads libtorch only here
+    const { trainProbe, predict, score, averageProbes } = await import('../../features/probe.js'); // loads libtorch only here
     const t0 = performance.now();
     const encoder = await createEncoder(values.encoder, { preprocess: values.preprocess ? loadPreprocess(values.preprocess) : undefined });
     const cacheDir = values['cache-dir'] ?? defaultCacheDir();
@@ -164,11 +167,13 @@ export const probe: Command = {
       await encoder.dispose();
     }
     const tLoad = performance.now();
-    const p = trainProbe(train, valid, {
+    const seeds = Number(values.seeds);
+    if (!Number.isInteger(seeds) || seeds < 1) throw invalidParameter('--seeds', 'an integer >= 1', values.seeds);
+    const fits = Array.from({ length: seeds }, (_, k) => trainProbe(train, valid, {
       weightDecays,
       steps: num('steps'),
       lr: num('lr'),
-      seed: num('seed'),
+      seed: (num('seed') ?? 0) + k,
       hidden,
       dropout: num('dropout'),
       inputDropout: num('input-dropout'),
@@ -176,8 +181,9 @@ export const probe: Command = {
       classWeights: values.balanced ? 'balanced' : 'none',
       sampleWeights,
       logitOffsets,
-      onFit: (wd, acc, s) => console.error(`  weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
-    });
+      onFit: (wd, acc, s) => console.error(`  ${seeds > 1 ? `seed ${(num('seed') ?? 0) + k}, ` : ''}weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
+    }));
+    const p = averageProbes(fits);
     // Post-hoc logit adjustment (Menon et al. 2021): logits - tau * log(training prior), folded into the bias. tau 1
     // scores as if the classes were balanced; the fit itself is unchanged.
     const tau = values['logit-adjust'] !== undefined ? Number(values['logit-adjust']) : 0;
@@ -212,6 +218,7 @@ export const probe: Command = {
       train: { spec: train.spec, n: train.labels.length, sourceWeights: shares ?? null, exclude: values.exclude ?? [], logitAdjust: tau, logitAdjustLoss: laLoss, logitAdjustPrior: laLoss ? laPrior : null },
       valid: { spec: valid.spec, n: valid.labels.length },
       hidden,
+      seeds,
       chosenWeightDecay: p.weightDecay,
       grid: p.grid,
       results: rows,
@@ -247,7 +254,7 @@ export const probe: Command = {
     const md = [
       `# ${hidden ? `Probe with a hidden layer of ${hidden}` : 'Linear probe'}: ${encoder.name} features (${encoder.dim}-d)`,
       '',
-      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}${laLoss ? `, logit-adjusted loss tau ${laLoss} (${laPrior === 'pooled' ? 'one prior over all sources' : "each source's own prior"})` : ''}${tau ? `, post-hoc logit adjustment tau ${tau}` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
+      `Train: \`${train.spec}\` (${train.labels.length} images${values.balanced ? ', class-balanced loss' : ''}${shares ? `, source shares ${shares.join(':')}` : ''}${laLoss ? `, logit-adjusted loss tau ${laLoss} (${laPrior === 'pooled' ? 'one prior over all sources' : "each source's own prior"})` : ''}${tau ? `, post-hoc logit adjustment tau ${tau}` : ''}${seeds > 1 ? `, the mean of ${seeds} seeds' logits` : ''}); weight decay chosen on \`${valid.spec}\` (${valid.labels.length}): **${p.weightDecay}**.`,
       '',
       '| target | n | accuracy % | balanced accuracy % | note |',
       '|---|---:|---:|---:|---|',
