@@ -70,7 +70,8 @@ function sourcesAndBalance(c: NonNullable<EvalJson['config']>): string {
   const names = [c.data.train ?? ''].flat().map((s) => (s.startsWith('ferplus:') ? 'FER+ train' : s.startsWith('sfew:') ? 'SFEW Train (minus the sfew-frames)' : s.split(':')[0]));
   const w = c.data.sourceWeights?.length ? ` (shares ${c.data.sourceWeights.join(':')})` : '';
   const src = names.length > 1 ? `, sources ${names.join(' + ')}${w}` : '';
-  const cb = c.loss.classBalance && c.loss.classBalance !== 'none' ? `, class balance ${c.loss.classBalance}` : '';
+  // A probe's logit-adjusted loss is described from its row name (-lasrc / -lapool: whose prior).
+  const cb = c.loss.classBalance && c.loss.classBalance !== 'none' && c.loss.classBalance !== 'logit-adjust' ? `, class balance ${c.loss.classBalance}` : '';
   const soft = [c.data.train ?? ''].flat().some((s) => s.startsWith('ferplus:') && /:mode=probability\b/.test(s)) ? ', FER+ soft labels (annotator vote shares, mode=probability)' : '';
   return src + soft + cb;
 }

@@ -114,11 +114,12 @@ row lever-mlp-fusedbands-soft-2src-aug2-reframe-la1 --encoder faceres-bands+face
 # pooled prior: while fitting, a FER+ row's logits get log(FER+ prior), an SFEW row's log(SFEW Train prior); the head
 # keeps neither, so it scores as if the classes were balanced and neither source's skew sits in its weights.
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-lasrc1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1
-# The same from seed 1, and with one pooled prior for both sources (the ablation: is it the loss or the per-source prior?).
+# The same from seed 1.
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-lasrc1-seed1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --seed 1
-# Seed 0 and seed 1 as one head (the mean of their logits: one hidden layer of 2 x 512 units): a seed moves SFEW Val by
-# up to 3 points, the mean of two fits moves it less.
+# Seeds 0 and 1 as one head (cafe probe --seeds 2: the mean of their logits, one hidden layer of 2 x 512 units), since
+# a seed alone moves SFEW Val by up to 3 points.
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-lasrc1-seeds2 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --seeds 2
+# One pooled prior for both sources (the ablation: is it the loss or the per-source prior?).
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-lapool1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --logit-adjust-prior pooled
 unset WD
 # The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.

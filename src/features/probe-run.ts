@@ -47,8 +47,10 @@ export interface ProbeRunInfo {
   classBalance: 'none' | 'reweight';
   /** Post-hoc logit adjustment folded into the bias (cafe probe --logit-adjust); 0 = none. */
   logitAdjust: number;
-  /** Logit-adjusted loss by each source's prior (cafe probe --logit-adjust-loss); 0 or absent = none. */
+  /** Logit-adjusted loss (cafe probe --logit-adjust-loss); 0 or absent = none. */
   logitAdjustLoss?: number;
+  /** Whose prior the loss offsets by (cafe probe --logit-adjust-prior): each row's own source (default) or pooled. */
+  logitAdjustPrior?: 'source' | 'pooled';
   /** Augmented views per training image (cafe probe --aug-views); 0 = none. */
   augViews?: number;
   /** Canonical frames the training images were also re-framed into (cafe probe --reframe); [] = none. */
@@ -73,7 +75,9 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       data: { train: info.train.length === 1 ? info.train[0] : info.train, valid: info.valid, exclude: info.exclude, excludeBy: info.excludeBy ?? 'clip', sourceWeights: info.sourceWeights, imageSize: 48 },
       encoder: { name: info.encoder, allowPartial: false },
       model: { kind: 'probe', hidden: p.hidden ? p.hidden.bias.length : 0 },
-      loss: { classBalance: info.classBalance },
+      // The logit-adjusted loss is the trainer's 'logit-adjust' with its tau; which prior (each source's or pooled) is
+      // in the weights' metadata (logitAdjustPrior) and the command.
+      loss: info.logitAdjustLoss ? { classBalance: 'logit-adjust', tau: info.logitAdjustLoss } : { classBalance: info.classBalance },
       optim: { epochs: 1, weightDecay: p.weightDecay },
     },
     [],
@@ -100,7 +104,7 @@ export function saveProbeRun(dir: string, p: Probe, info: ProbeRunInfo): TrainCo
       madeBy: info.command,
       weightDecay: String(p.weightDecay),
       logitAdjust: String(info.logitAdjust),
-      ...(info.logitAdjustLoss ? { logitAdjustLoss: String(info.logitAdjustLoss) } : {}),
+      ...(info.logitAdjustLoss ? { logitAdjustLoss: String(info.logitAdjustLoss), logitAdjustPrior: info.logitAdjustPrior ?? 'source' } : {}),
       augViews: String(info.augViews ?? 0),
       ...(info.reframe?.length ? { reframe: info.reframe.join(',') } : {}),
       ...(info.gray ? { colour: 'gray' } : {}),

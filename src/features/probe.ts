@@ -67,7 +67,7 @@ export interface Probe {
   /** The hidden layer (ProbeConfig.hidden > 0), on standardised features: relu(W z + b). */
   hidden?: { weight: Float32Array; bias: Float32Array }; // [H, D], [H]
   /** The fit's settings as resolved (defaults filled in), kept with a saved run. */
-  fit?: { steps: number; lr: number; seed: number; hidden: number; dropout?: number; inputDropout?: number; batchSize?: number; seeds?: number[] };
+  fit?: { steps: number; lr: number; seed: number; hidden: number; dropout?: number; inputDropout?: number; batchSize?: number; seeds?: number[]; hiddenPerFit?: number };
   weightDecay: number;
   /** Validation accuracy of every weight decay tried. */
   grid: Array<{ weightDecay: number; validAccuracy: number; trainLoss: number }>;
@@ -316,5 +316,5 @@ export function averageProbes(probes: Probe[]): Probe {
     for (let c = 0; c < C; c++) for (let j = 0; j < h; j++) weight[c * H + off + j] = p.weight[c * h + j] / K;
     off += h;
   });
-  return { ...p0, weight, bias, hidden: { weight: hw, bias: hb }, fit: p0.fit && { ...p0.fit, hidden: H, seeds }, grid: probes.flatMap((p) => p.grid) };
+  return { ...p0, weight, bias, hidden: { weight: hw, bias: hb }, fit: p0.fit && { ...p0.fit, hidden: H, hiddenPerFit: Hs[0], seeds }, grid: probes.flatMap((p) => p.grid) };
 }

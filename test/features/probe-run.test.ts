@@ -157,8 +157,11 @@ test('cafe probe --save-run keeps the encoder spec as given (with its path) and 
     let code: number;
     try {
       code = await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--wd', '0.01', '--steps', '20', '--cache-dir', join(dir, 'cache'), '--save-run', join(dir, 'run'), '--logit-adjust-loss', '1']);
-      assert.equal(await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--cache-dir', join(dir, 'cache'), '--logit-adjust-loss', '-1']), 2);
-      assert.equal(await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--cache-dir', join(dir, 'cache'), '--logit-adjust-loss', '1', '--logit-adjust-prior', 'each']), 2);
+      assert.equal(await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--cache-dir', join(dir, 'cache'), '--logit-adjust-loss=-1']), 2);
+      for (const bad of [['--logit-adjust-loss', '1', '--logit-adjust-prior', 'each'], ['--logit-adjust-prior', 'pooled'], ['--logit-adjust-loss', '1', '--balanced'], ['--logit-adjust-loss', 'Infinity'], ['--seeds', '0']])
+        assert.equal(await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--cache-dir', join(dir, 'cache'), ...bad]), 2, bad.join(' '));
+      // A seed ensemble with a hidden layer saves one wider layer.
+      assert.equal(await main(['probe', '--encoder', spec, '--train', `folder:${join(dir, 'train')}`, '--valid', `folder:${join(dir, 'valid')}`, '--target', `folder:${join(dir, 'valid')}`, '--wd', '0.01', '--steps', '20', '--cache-dir', join(dir, 'cache'), '--hidden', '4', '--seeds', '2', '--save-run', join(dir, 'run2')]), 0);
     } finally {
       console.error = err;
       console.log = log;
@@ -169,6 +172,16 @@ test('cafe probe --save-run keeps the encoder spec as given (with its path) and 
     const st = loadSafetensors(join(dir, 'run', 'best.safetensors'));
     assert.match(st.metadata.encoderWeights, /^[0-9a-f]{64}$/);
     assert.equal(st.metadata.logitAdjustLoss, '1');
+    assert.equal(st.metadata.logitAdjustPrior, 'source');
+    assert.deepEqual([cfg.loss.classBalance, cfg.loss.tau], ['logit-adjust', 1]);
+    for (const line of ['--logit-adjust-loss', 'Infinity', '--seeds']) assert.ok(said.some((l) => l.includes(line)), `an error names ${line}`);
+    const cfg2 = JSON.parse(readFileSync(join(dir, 'run2', 'config.json'), 'utf8'));
+    assert.equal(cfg2.model.hidden, 8);
+    const st2 = loadSafetensors(join(dir, 'run2', 'best.safetensors'));
+    assert.deepEqual(st2.tensors.get('hidden.weight')!.shape, [8, 1024]);
+    const fit2 = JSON.parse(st2.metadata.fit);
+    assert.deepEqual([fit2.seeds, fit2.hiddenPerFit], [[0, 1], 4]);
+    for (const t of st2.tensors.values()) t.dispose();
     assert.match(st.metadata.madeBy, /--logit-adjust-loss 1/);
     for (const t of st.tensors.values()) t.dispose();
     // A probe fitted on other weights than the encoder opens here is refused, not silently scored.

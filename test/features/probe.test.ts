@@ -229,13 +229,16 @@ test('trainProbe logitOffsets (logit-adjusted loss): a skewed source no longer s
   };
   const A = make(900, 100), B = make(100, 100), held = make(1000, 1000);
   const train: LabelledFeatures = { dim: 1, features: Float32Array.from([...A.features, ...B.features]), labels: Int32Array.from([...A.labels, ...B.labels]) };
-  const o = { weightDecays: [0], steps: 300 };
   const recall = (p: ReturnType<typeof trainProbe>) => score(predict(p, held.features), held.labels).perClassRecall;
-  const plain = recall(trainProbe(train, held, o));
-  const la = recall(trainProbe(train, held, { ...o, logitOffsets: sourcePriorOffsets([A, B], 1) }));
-  assert.ok(plain[0]! - plain[1]! > 0.3, `plain fit leans to the majority class: ${plain}`);
-  assert.ok(Math.abs(la[0]! - la[1]!) < 0.15, `logit-adjusted loss scores as if balanced: ${la}`);
-  assert.ok(la[0]! + la[1]! > plain[0]! + plain[1]!, 'balanced accuracy rises');
+  // Linear (full batch) and with a hidden layer (minibatches: each row's offsets follow it into its batch).
+  for (const o of [{ weightDecays: [0], steps: 300 }, { weightDecays: [0], steps: 600, hidden: 8, dropout: 0, inputDropout: 0, batchSize: 256, lr: 0.01 }]) {
+    const plain = recall(trainProbe(train, held, o));
+    const la = recall(trainProbe(train, held, { ...o, logitOffsets: sourcePriorOffsets([A, B], 1) }));
+    assert.ok(plain[0]! - plain[1]! > 0.3, `plain fit leans to the majority class: ${plain}`);
+    assert.ok(Math.abs(la[0]! - la[1]!) < 0.15, `logit-adjusted loss scores as if balanced: ${la}`);
+    assert.ok(la[0]! + la[1]! > plain[0]! + plain[1]!, 'balanced accuracy rises');
+  }
+  const o = { weightDecays: [0], steps: 300 };
   const zero = trainProbe(train, held, { ...o, logitOffsets: new Float32Array(train.labels.length * 7) });
   assert.deepEqual(zero.weight, trainProbe(train, held, o).weight);
   assert.throws(() => trainProbe(train, held, { ...o, logitOffsets: new Float32Array(3) }), /logitOffsets/);

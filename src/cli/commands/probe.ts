@@ -13,6 +13,7 @@ import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
 import { invalidParameter } from '../../errors.js';
 import { excludedStems, excludeItems, type ExcludeBy } from '../../train/sources.js';
+import type { Probe } from '../../features/probe.js';
 
 
 const usage = `Usage: cafe probe --train SPEC --valid SPEC --target SPEC [--target SPEC ...] [options]
@@ -84,7 +85,7 @@ export const probe: Command = {
         'source-weights': { type: 'string' },
         'logit-adjust': { type: 'string' },
         'logit-adjust-loss': { type: 'string' },
-        'logit-adjust-prior': { type: 'string', default: 'source' },
+        'logit-adjust-prior': { type: 'string' },
         valid: { type: 'string' },
         target: { type: 'string', multiple: true },
         wd: { type: 'string' },
@@ -123,6 +124,22 @@ export const probe: Command = {
     if (!Number.isInteger(hidden) || hidden < 0) throw invalidParameter('--hidden', 'an integer >= 0', values.hidden);
     if (!hidden) for (const k of ['dropout', 'input-dropout', 'batch-size'] as const) if (values[k] !== undefined) throw invalidParameter(`--${k}`, 'only with --hidden N', values[k]);
     if (weightDecays?.some((x) => !(x >= 0))) throw invalidParameter('--wd', 'comma-separated numbers >= 0', values.wd);
+    // Every flag is checked here, before any feature is loaded or fitted.
+    const finite = (name: 'logit-adjust' | 'logit-adjust-loss') => {
+      const v = values[name];
+      const x = v !== undefined ? Number(v) : 0;
+      if (!(x >= 0 && Number.isFinite(x))) throw invalidParameter(`--${name}`, 'a finite number >= 0', v);
+      return x;
+    };
+    const tau = finite('logit-adjust');
+    const laLoss = finite('logit-adjust-loss');
+    const laPrior = values['logit-adjust-prior'] ?? 'source';
+    if (laPrior !== 'source' && laPrior !== 'pooled') throw invalidParameter('--logit-adjust-prior', 'source or pooled', laPrior);
+    if (values['logit-adjust-prior'] !== undefined && !laLoss) throw invalidParameter('--logit-adjust-prior', 'only with --logit-adjust-loss T', laPrior);
+    // Each corrects for the class prior: two at once would correct twice.
+    if (laLoss && (tau || values.balanced)) throw invalidParameter('--logit-adjust-loss', `not with ${tau ? '--logit-adjust' : '--balanced'} (each corrects for the class prior)`, values['logit-adjust-loss']);
+    const seeds = Number(values.seeds);
+    if (!Number.isInteger(seeds) || seeds < 1) throw invalidParameter('--seeds', 'an integer >= 1', values.seeds);
     const { trainProbe, predict, score, averageProbes } = await import('../../features/probe.js'); // loads libtorch only here
     const t0 = performance.now();
     const encoder = await createEncoder(values.encoder, { preprocess: values.preprocess ? loadPreprocess(values.preprocess) : undefined });
@@ -147,10 +164,6 @@ export const probe: Command = {
     const shares = values['source-weights']?.split(',').map(Number);
     if (shares && (shares.length !== values.train.length || shares.some((w) => !(w >= 0)) || !shares.some((w) => w > 0)))
       throw invalidParameter('--source-weights', `${values.train.length} comma-separated numbers >= 0 (one per --train), not all 0`, values['source-weights']);
-    const laLoss = values['logit-adjust-loss'] !== undefined ? Number(values['logit-adjust-loss']) : 0;
-    if (!(laLoss >= 0)) throw invalidParameter('--logit-adjust-loss', 'a number >= 0', values['logit-adjust-loss']);
-    const laPrior = values['logit-adjust-prior'];
-    if (laPrior !== 'source' && laPrior !== 'pooled') throw invalidParameter('--logit-adjust-prior', 'source or pooled', laPrior);
     let sampleWeights: Float32Array | undefined;
     let logitOffsets: Float32Array | undefined;
     let train: LabelledSet, valid: LabelledSet, targets: LabelledSet[];
@@ -167,10 +180,11 @@ export const probe: Command = {
       await encoder.dispose();
     }
     const tLoad = performance.now();
-    const seeds = Number(values.seeds);
-    if (!Number.isInteger(seeds) || seeds < 1) throw invalidParameter('--seeds', 'an integer >= 1', values.seeds);
-    const fits = Array.from({ length: seeds }, (_, k) => trainProbe(train, valid, {
-      weightDecays,
+    // A seed ensemble: the first seed chooses the weight decay on --valid, the others reuse it (one decay in the merged
+    // probe, and K fits cost K, not K grids).
+    const fits: Probe[] = [];
+    for (let k = 0; k < seeds; k++) fits.push(trainProbe(train, valid, {
+      weightDecays: k ? [fits[0].weightDecay] : weightDecays,
       steps: num('steps'),
       lr: num('lr'),
       seed: (num('seed') ?? 0) + k,
@@ -186,8 +200,6 @@ export const probe: Command = {
     const p = averageProbes(fits);
     // Post-hoc logit adjustment (Menon et al. 2021): logits - tau * log(training prior), folded into the bias. tau 1
     // scores as if the classes were balanced; the fit itself is unchanged.
-    const tau = values['logit-adjust'] !== undefined ? Number(values['logit-adjust']) : 0;
-    if (!(tau >= 0)) throw invalidParameter('--logit-adjust', 'a number >= 0', values['logit-adjust']);
     if (tau > 0) adjustBias(p.bias, train.labels, tau, train.soft);
     const tTrain = performance.now();
     const rows = [valid, ...targets].map((set) => {
@@ -243,6 +255,7 @@ export const probe: Command = {
         classBalance: values.balanced ? 'reweight' : 'none',
         logitAdjust: tau,
         logitAdjustLoss: laLoss,
+        logitAdjustPrior: laPrior,
         augViews,
         reframe,
         gray: values.gray,

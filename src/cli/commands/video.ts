@@ -42,7 +42,7 @@ Options:
   --annotate OUT.mp4 the video with boxes, track ids and smoothed labels (dashed box: carried, not detected)
   --tta none|flip    test-time augmentation per frame (default none: the smoothing over frames averages already)
   --tta-frames none|F,...  further frames (ferplus, sfew) each face is also cut in, its logits averaged: one more
-                     model pass per frame and face (default none, for the same reason as --tta)
+                     model pass per listed frame and face, twice that with --tta flip (default none, as --tta)
   --detect-every N   run the face detector every Nth sampled frame; in between each face is scored in its box
                      carried by the tracker (default ${DEFAULT_DETECT_EVERY}; 1 = detect on every frame)
   --half-life MS     smoothing half-life in ms (default ${DEFAULT_TRACKER_OPTIONS.halfLifeMs}; 0 = none)
@@ -153,6 +153,8 @@ export const video: Command = {
     if (new Set(outputs).size !== outputs.length) throw new CafeError('--out, --summary, --plot and --annotate must name different files');
     if (outputs.includes(source)) throw new CafeError(`an output would overwrite the input ${source}`);
 
+    if (values.tta !== undefined && !TTAS.includes(values.tta as Tta)) throw invalidParameter('--tta', TTAS.join(' or '), values.tta);
+    const ttaFrames = frameListFlag(values['tta-frames']!, '--tta-frames');
     // Bad sources fail here, before the model loads.
     let info;
     try {
@@ -162,8 +164,6 @@ export const video: Command = {
       console.error(`cafe video: ${err.message}`);
       return 1;
     }
-    if (values.tta !== undefined && !TTAS.includes(values.tta as Tta)) throw invalidParameter('--tta', TTAS.join(' or '), values.tta);
-    const ttaFrames = frameListFlag(values['tta-frames']!, '--tta-frames');
     const fer = await createRecognizer({
       model: values.model,
       detector: { minScore: num('min-score', values['min-score'], (x) => x >= 0 && x <= 1, 'a number in [0, 1]'), minSize: num('min-size', values['min-size'], (x) => x >= 0, 'pixels >= 0') } as never,
