@@ -27,6 +27,18 @@ export interface MlpFit {
 
 
 /**
+ * The probes' loss on logits [B, C] against y (class indices [B] or soft labels [B, C]): `offset` [B, C] added to the
+ * logits first (the logit-adjusted loss); with row weights [B] the weighted mean of the per-row losses (as
+ * CrossEntropyLoss(weight) normalises by the weights' sum), else cross-entropy with the class weights [C].
+ */
+export function probeLoss(raw: torch.Tensor, y: torch.Tensor, weight?: torch.Tensor, rowWeight?: torch.Tensor, offset?: torch.Tensor): torch.Tensor {
+  const logits = offset ? torch.add(raw, offset) : raw; // [B, C]
+  return rowWeight
+    ? torch.div(torch.sum(torch.mul(torch.crossEntropy(logits, y, { reduction: 'none' }), rowWeight)), torch.sum(rowWeight))
+    : torch.crossEntropy(logits, y, weight ? { weight } : {});
+}
+
+/**
  * One fit: x [N, D] standardised, y [N] int64; `steps` minibatches of rows drawn uniformly with replacement, lr
  * cosine-decayed to 0, L2 `wd` on every parameter (as torch.optim.Adam's weight_decay). Class weights [C] and row
  * weights [N] as in the linear fit. `offset` [N, C] is added to a row's logits while fitting only (the logit-adjusted
@@ -48,14 +60,9 @@ export function fitMlp(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number
       const idx = torch.tensor(BigInt64Array.from({ length: B }, () => BigInt(Math.floor(draw() * N))), [B], 'int64'); // [B]
       const xb = torch.dropout(torch.indexSelect(x, 0, idx), o.inputDropout, true); // [B, D]
       const raw = fc.forward(torch.dropout(torch.relu(hidden.forward(xb)), o.dropout, true)); // [B, C]
-      const logits = offset ? torch.add(raw, torch.indexSelect(offset, 0, idx)) : raw; // [B, C]
-      const yb = torch.indexSelect(y, 0, idx); // [B]
+      const rows = (t?: torch.Tensor) => (t ? torch.indexSelect(t, 0, idx) : undefined);
       opt.zeroGrad();
-      let loss: torch.Tensor;
-      if (rowWeight) {
-        const rw = torch.indexSelect(rowWeight, 0, idx); // [B]
-        loss = torch.div(torch.sum(torch.mul(torch.crossEntropy(logits, yb, { reduction: 'none' }), rw)), torch.sum(rw));
-      } else loss = torch.crossEntropy(logits, yb, weight ? { weight } : {});
+      const loss = probeLoss(raw, torch.indexSelect(y, 0, idx), weight, rows(rowWeight), rows(offset));
       loss.backward();
       opt.step();
       return loss.item();

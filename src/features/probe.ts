@@ -4,7 +4,7 @@
 import * as torch from '../torch/index.js';
 import { invalidParameter } from '../errors.js';
 import { NUM_CLASSES } from '../labels.js';
-import { fitMlp } from './probe-mlp.js';
+import { fitMlp, probeLoss } from './probe-mlp.js';
 
 /** Features with class indices in EXPRESSIONS order. */
 export interface LabelledFeatures {
@@ -53,8 +53,13 @@ export interface ProbeConfig {
   logitOffsets?: Float32Array;
   /** libtorch seed for the initial weights (default 0). */
   seed?: number;
+  /**
+   * Fits from seeds seed .. seed + K - 1, kept as one probe (averageProbes: the mean of their logits). The first seed
+   * chooses the weight decay; the others reuse it. Default 1.
+   */
+  seeds?: number;
   /** Called after each fit, for progress output. */
-  onFit?: (wd: number, validAccuracy: number, seconds: number) => void;
+  onFit?: (wd: number, validAccuracy: number, seconds: number, seed: number) => void;
 }
 
 export interface Probe {
@@ -189,11 +194,7 @@ function fit(x: torch.Tensor, y: torch.Tensor, dim: number, wd: number, steps: n
     opt.lr = lr * 0.5 * (1 + Math.cos((Math.PI * s) / steps));
     loss = torch.tidy(() => {
       opt.zeroGrad();
-      // Row weights: the weighted mean of per-row losses, as CrossEntropyLoss(weight) normalises by the weights' sum.
-      const logits = offset ? torch.add(lin.forward(x), offset) : lin.forward(x); // [N, C]
-      const l = rowWeight
-        ? torch.div(torch.sum(torch.mul(torch.crossEntropy(logits, y, { reduction: 'none' }), rowWeight)), torch.sum(rowWeight))
-        : torch.crossEntropy(logits, y, weight ? { weight } : {});
+      const l = probeLoss(lin.forward(x), y, weight, rowWeight, offset); // logits [N, C]
       l.backward();
       opt.step();
       return l.item();
@@ -246,28 +247,39 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
     if (lo.length !== train.labels.length * NUM_CLASSES || lo.some((v) => !Number.isFinite(v))) throw invalidParameter('logitOffsets', `${train.labels.length} x ${NUM_CLASSES} finite numbers`, lo.length);
     offset = torch.tensor(lo, [train.labels.length, NUM_CLASSES]); // [N, C]
   }
-  let best: Probe | undefined;
+  const seed0 = cfg.seed ?? 0;
+  const seeds = cfg.seeds ?? 1;
+  if (!Number.isInteger(seeds) || seeds < 1) throw invalidParameter('seeds', 'an integer >= 1', seeds);
   const results: Probe['grid'] = [];
-  try {
-    for (const wd of grid) {
-      const t0 = performance.now();
-      let candidate: Probe;
-      let loss: number;
-      if (H) {
-        const f = fitMlp(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, mlp, weight, rowWeight, offset);
-        candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, hidden: { weight: f.hiddenWeight, bias: f.hiddenBias }, fit: { steps, lr, seed: cfg.seed ?? 0, ...mlp }, weightDecay: wd, grid: results };
-        loss = f.loss;
-      } else {
-        const f = fit(x, y, train.dim, wd, steps, lr, cfg.seed ?? 0, weight, rowWeight, offset);
-        candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, fit: { steps, lr, seed: cfg.seed ?? 0, hidden: 0 }, weightDecay: wd, grid: results };
-        loss = f.loss;
-      }
-      const validAccuracy = score(predict(candidate, valid.features), valid.labels).accuracy;
-      results.push({ weightDecay: wd, validAccuracy, trainLoss: loss });
-      cfg.onFit?.(wd, validAccuracy, (performance.now() - t0) / 1000);
-      // Ties go to the stronger regulariser (later in an increasing grid): simpler model, same validation score.
-      if (!best || validAccuracy >= results.find((r) => r.weightDecay === best!.weightDecay)!.validAccuracy) best = candidate;
+  // One fit on the tensors above, scored on valid and recorded in the grid.
+  const fitOne = (wd: number, seed: number): { candidate: Probe; validAccuracy: number } => {
+    const t0 = performance.now();
+    let candidate: Probe;
+    let loss: number;
+    if (H) {
+      const f = fitMlp(x, y, train.dim, wd, steps, lr, seed, mlp, weight, rowWeight, offset);
+      candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, hidden: { weight: f.hiddenWeight, bias: f.hiddenBias }, fit: { steps, lr, seed, ...mlp }, weightDecay: wd, grid: results };
+      loss = f.loss;
+    } else {
+      const f = fit(x, y, train.dim, wd, steps, lr, seed, weight, rowWeight, offset);
+      candidate = { dim: train.dim, mean, std, weight: f.weight, bias: f.bias, fit: { steps, lr, seed, hidden: 0 }, weightDecay: wd, grid: results };
+      loss = f.loss;
     }
+    const validAccuracy = score(predict(candidate, valid.features), valid.labels).accuracy;
+    results.push({ weightDecay: wd, validAccuracy, trainLoss: loss });
+    cfg.onFit?.(wd, validAccuracy, (performance.now() - t0) / 1000, seed);
+    return { candidate, validAccuracy };
+  };
+  const fits: Probe[] = [];
+  try {
+    let best: { candidate: Probe; validAccuracy: number } | undefined;
+    for (const wd of grid) {
+      const r = fitOne(wd, seed0);
+      // Ties go to the stronger regulariser (later in an increasing grid): simpler model, same validation score.
+      if (!best || r.validAccuracy >= best.validAccuracy) best = r;
+    }
+    fits.push(best!.candidate);
+    for (let k = 1; k < seeds; k++) fits.push(fitOne(best!.candidate.weightDecay, seed0 + k).candidate);
   } finally {
     x.dispose();
     y.dispose();
@@ -275,7 +287,7 @@ export function trainProbe(train: LabelledFeatures, valid: LabelledFeatures, cfg
     rowWeight?.dispose();
     offset?.dispose();
   }
-  return best!;
+  return averageProbes(fits);
 }
 
 /**
@@ -300,7 +312,7 @@ export function averageProbes(probes: Probe[]): Probe {
   if (!p0.hidden) {
     const weight = new Float32Array(p0.weight.length); // [C, D]
     for (const p of probes) p.weight.forEach((v, i) => (weight[i] += v / K));
-    return { ...p0, weight, bias, fit: p0.fit && { ...p0.fit, seeds }, grid: probes.flatMap((p) => p.grid) };
+    return { ...p0, weight, bias, fit: p0.fit && { ...p0.fit, seeds }, grid: gridOf(probes) };
   }
   const Hs = probes.map((p) => p.hidden!.bias.length);
   const H = Hs.reduce((a, b) => a + b, 0);
@@ -316,5 +328,10 @@ export function averageProbes(probes: Probe[]): Probe {
     for (let c = 0; c < C; c++) for (let j = 0; j < h; j++) weight[c * H + off + j] = p.weight[c * h + j] / K;
     off += h;
   });
-  return { ...p0, weight, bias, hidden: { weight: hw, bias: hb }, fit: p0.fit && { ...p0.fit, hidden: H, hiddenPerFit: Hs[0], seeds }, grid: probes.flatMap((p) => p.grid) };
+  return { ...p0, weight, bias, hidden: { weight: hw, bias: hb }, fit: p0.fit && { ...p0.fit, hidden: H, hiddenPerFit: Hs[0], seeds }, grid: gridOf(probes) };
+}
+
+/** The fits' weight-decay records, each once (fits from one trainProbe call share theirs). */
+function gridOf(probes: Probe[]): Probe['grid'] {
+  return [...new Set(probes.map((p) => p.grid))].flat();
 }

@@ -256,6 +256,10 @@ test('averageProbes: one probe whose logits are the mean of the fits\' logits (h
   for (const hidden of [0, 16]) {
     const fits = [0, 1].map((seed) => trainProbe(train, valid, { weightDecays: [1e-3], steps: 60, hidden, seed, batchSize: 64 }));
     const m = averageProbes(fits);
+    // trainProbe({ seeds: 2 }) fits the same two on one set of tensors and merges them the same way.
+    const both = trainProbe(train, valid, { weightDecays: [1e-3], steps: 60, hidden, seed: 0, seeds: 2, batchSize: 64 });
+    assert.deepEqual([both.weight, both.bias, both.hidden?.weight], [m.weight, m.bias, m.hidden?.weight]);
+    assert.equal(both.grid.length, 2);
     assert.equal(m.hidden?.bias.length, hidden ? 32 : undefined);
     assert.deepEqual(m.fit?.seeds, [0, 1]);
     for (let i = 0; i < 35; i++) {

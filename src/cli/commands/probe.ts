@@ -13,7 +13,6 @@ import { defaultCacheDir } from '../../features/store.js';
 import { EXPRESSIONS, NUM_CLASSES } from '../../labels.js';
 import { invalidParameter } from '../../errors.js';
 import { excludedStems, excludeItems, type ExcludeBy } from '../../train/sources.js';
-import type { Probe } from '../../features/probe.js';
 
 
 const usage = `Usage: cafe probe --train SPEC --valid SPEC --target SPEC [--target SPEC ...] [options]
@@ -140,7 +139,7 @@ export const probe: Command = {
     if (laLoss && (tau || values.balanced)) throw invalidParameter('--logit-adjust-loss', `not with ${tau ? '--logit-adjust' : '--balanced'} (each corrects for the class prior)`, values['logit-adjust-loss']);
     const seeds = Number(values.seeds);
     if (!Number.isInteger(seeds) || seeds < 1) throw invalidParameter('--seeds', 'an integer >= 1', values.seeds);
-    const { trainProbe, predict, score, averageProbes } = await import('../../features/probe.js'); // loads libtorch only here
+    const { trainProbe, predict, score } = await import('../../features/probe.js'); // loads libtorch only here
     const t0 = performance.now();
     const encoder = await createEncoder(values.encoder, { preprocess: values.preprocess ? loadPreprocess(values.preprocess) : undefined });
     const cacheDir = values['cache-dir'] ?? defaultCacheDir();
@@ -180,14 +179,12 @@ export const probe: Command = {
       await encoder.dispose();
     }
     const tLoad = performance.now();
-    // A seed ensemble: the first seed chooses the weight decay on --valid, the others reuse it (one decay in the merged
-    // probe, and K fits cost K, not K grids).
-    const fits: Probe[] = [];
-    for (let k = 0; k < seeds; k++) fits.push(trainProbe(train, valid, {
-      weightDecays: k ? [fits[0].weightDecay] : weightDecays,
+    const p = trainProbe(train, valid, {
+      weightDecays,
       steps: num('steps'),
       lr: num('lr'),
-      seed: (num('seed') ?? 0) + k,
+      seed: num('seed'),
+      seeds,
       hidden,
       dropout: num('dropout'),
       inputDropout: num('input-dropout'),
@@ -195,9 +192,8 @@ export const probe: Command = {
       classWeights: values.balanced ? 'balanced' : 'none',
       sampleWeights,
       logitOffsets,
-      onFit: (wd, acc, s) => console.error(`  ${seeds > 1 ? `seed ${(num('seed') ?? 0) + k}, ` : ''}weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
-    }));
-    const p = averageProbes(fits);
+      onFit: (wd, acc, s, seed) => console.error(`  ${seeds > 1 ? `seed ${seed}, ` : ''}weight decay ${wd}: valid accuracy ${pct(acc)}% (${s.toFixed(1)}s)`),
+    });
     // Post-hoc logit adjustment (Menon et al. 2021): logits - tau * log(training prior), folded into the bias. tau 1
     // scores as if the classes were balanced; the fit itself is unchanged.
     if (tau > 0) adjustBias(p.bias, train.labels, tau, train.soft);
