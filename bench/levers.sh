@@ -121,6 +121,13 @@ row lever-mlp-fusedbands-soft-2src-aug2-reframe-lasrc1-seed1 --encoder faceres-b
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-lasrc1-seeds2 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --seeds 2
 # One pooled prior for both sources (the ablation: is it the loss or the per-source prior?).
 row lever-mlp-fusedbands-soft-2src-aug2-reframe-lapool1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --logit-adjust-prior pooled
+# A third frozen encoder (#11 lever 7): the MobileNetV3-Large backbone of human's CenterNet object detector (COCO),
+# a generic image encoder (src/encoders/centernet.ts: last map pooled + block 12's stride-16 map in 3 bands). Alone
+# (linear, FER+ only, weight decay from three, as the other encoder rows), then fused into the shipped recipe.
+$CAFE features extract --encoder centernet-bands --data ferplus:$D/ferplus:valid --data ferplus:$D/ferplus:test --data sfew:$D/sfew2:val --data ckplus:$D/ckplus48
+$CAFE features extract --encoder centernet-bands --aug-views 2 --reframe ferplus,sfew --data ferplus:$D/ferplus:train:mode=probability --data sfew:$D/sfew2:train
+WD=1e-3,1e-2,1e-1 row lever-centernetbands --encoder centernet-bands $FER
+row lever-mlp-fusedbandscn-soft-2src-aug2-reframe-lasrc1 --encoder faceres-bands+facemesh+centernet-bands --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1
 unset WD
 # The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.
 $CAFE train --config configs/cafe-cpu.json --out runs/product-cafe-fused-aug2-norm-2src-la0.5 name=product-cafe-fused-aug2-norm-2src-la0.5 \

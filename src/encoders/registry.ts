@@ -1,15 +1,16 @@
-// Encoder registry: name -> factory. Names: 'faceres' (default, offline), 'faceres-bands', 'facemesh', 'clip-vit-b32[:DIR]', 'onnx:PATH',
+// Encoder registry: name -> factory. Names: 'faceres' (default, offline), 'faceres-bands', 'facemesh', 'centernet-bands', 'clip-vit-b32[:DIR]', 'onnx:PATH',
 // and any of them joined by '+' (features concatenated, concat.ts).
 import { invalidParameter } from '../errors.js';
 import { createClip, type ClipOptions } from './clip.js';
 import { createFaceres, type FaceresOptions } from './faceres.js';
 import { createFacemesh, type FacemeshOptions } from './facemesh.js';
+import { createCenternet, type CenternetOptions } from './centernet.js';
 import { nodeRuntime } from '../runtime/node.js';
 import { createOnnxFile, type OnnxFileOptions } from './onnx-file.js';
 import type { Encoder } from './types.js';
 import { concatEncoder, encoderParts } from './concat.js';
 
-export type AnyEncoderOptions = FaceresOptions & FacemeshOptions & ClipOptions & OnnxFileOptions;
+export type AnyEncoderOptions = FaceresOptions & FacemeshOptions & CenternetOptions & ClipOptions & OnnxFileOptions;
 
 export interface EncoderEntry {
   /** Name or prefix ('onnx:' takes a path after it, 'clip-vit-b32:' optionally). */
@@ -35,6 +36,11 @@ const entries: EncoderEntry[] = [
     name: 'facemesh',
     summary: 'MediaPipe face mesh from @vladmandic/human: 468 landmarks normalised for position, scale and roll, 1404-d geometry',
     create: (arg, opts) => createFacemesh({ ...opts, facemeshPath: arg ?? opts.facemeshPath }, nodeRuntime),
+  },
+  {
+    name: 'centernet-bands',
+    summary: "MobileNetV3-Large backbone of human's CenterNet (COCO objects): last map pooled + stride-16 map in 3 bands, 2064-d",
+    create: (arg, opts) => createCenternet({ ...opts, centernetPath: arg ?? opts.centernetPath }, nodeRuntime),
   },
   {
     name: 'clip-vit-b32',

@@ -1,6 +1,7 @@
-// Converts a TensorFlow.js graph model of the MobileNet family (Conv2D, _FusedConv2D, DepthwiseConv2dNative, Add,
-// Mul, Relu, PReLU, Minimum/Maximum, Mean, MaxPool, Pad, Reshape, Identity) to ONNX, cut at chosen output nodes:
-// faceres (one output), the face mesh (one) and BlazeFace (four). Why: onnxruntime-node runs the converted faceres
+// Converts a TensorFlow.js graph model of the MobileNet family (Conv2D, _FusedConv2D, DepthwiseConv2dNative and its
+// fused form, Add, Mul, Relu, Relu6, PReLU, Minimum/Maximum, Mean, MaxPool, Pad, Reshape, Identity) to ONNX, cut at
+// chosen output nodes: faceres (one output), the face mesh (one), BlazeFace (four) and CenterNet's MobileNetV3
+// backbone (two; its hard-swish is Relu6 + Mul). Why: onnxruntime-node runs the converted faceres
 // several times faster than tfjs-wasm on this CPU (see bench/results/encoders.md), and the same session code then
 // serves every encoder.
 //
@@ -151,18 +152,19 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
       }
       case 'Conv2D':
       case '_FusedConv2D':
-      case 'DepthwiseConv2dNative': {
+      case 'DepthwiseConv2dNative':
+      case 'FusedDepthwiseConv2dNative': {
         const w = constOf(ins[1]);
         if (!w) throw invalidParameter(`kernel of ${n.name}`, 'a constant', ins[1]);
         if (attrString(n, 'data_format') !== 'NHWC') throw invalidParameter(`data_format of ${n.name}`, "'NHWC'", attrString(n, 'data_format'));
         const stride = attrInts(n, 'strides') ?? [1, 1, 1, 1];
         const dil = attrInts(n, 'dilations') ?? [1, 1, 1, 1];
         const pad = attrString(n, 'padding');
-        const dw = n.op === 'DepthwiseConv2dNative';
+        const dw = n.op === 'DepthwiseConv2dNative' || n.op === 'FusedDepthwiseConv2dNative';
         const [H, W, C, M] = w.shape;
         const wName = addInit(`${n.name}/W`, dw ? [C * M, 1, H, W] : [M, C, H, W], dw ? depthwiseToGrouped(w) : hwioToOihw(w));
         // _FusedConv2D (what the tfjs converter makes of Conv2D + BiasAdd [+ Relu]): the bias becomes Conv's B input.
-        const fused = n.op === '_FusedConv2D' ? (n.attr?.fused_ops?.list?.s ?? []).map((x: string) => new TextDecoder().decode(Uint8Array.from(atob(x), (c) => c.charCodeAt(0)))) : [];
+        const fused = n.op === '_FusedConv2D' || n.op === 'FusedDepthwiseConv2dNative' ? (n.attr?.fused_ops?.list?.s ?? []).map((x: string) => new TextDecoder().decode(Uint8Array.from(atob(x), (c) => c.charCodeAt(0)))) : [];
         if (fused.length && (fused[0] !== 'BiasAdd' || fused.length > 2 || (fused.length === 2 && !['Relu', 'Prelu'].includes(fused[1])))) throw invalidParameter(`fused_ops of ${n.name}`, "['BiasAdd'], ['BiasAdd', 'Relu'] or ['BiasAdd', 'Prelu']", fused.join(','));
         const bias = fused.length ? constOf(ins[2]) : undefined;
         if (fused.length && !bias) throw invalidParameter(`bias of ${n.name}`, 'a constant', ins[2]);
@@ -263,6 +265,12 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         rank.set(n.name, Math.max(...ins.map((x) => rank.get(x) ?? 0)));
         break;
       }
+      case 'Relu6': {
+        // MobileNetV3's hard-swish / hard-sigmoid (x * relu6(x + 3) / 6): tfjs keeps Relu6 as one op.
+        nodes.push({ op: 'Clip', name: n.name, inputs: [valueName(ins[0]), addInit(`${n.name}/lo`, [], Float32Array.of(0)), addInit(`${n.name}/hi`, [], Float32Array.of(6))], outputs: [out] });
+        rank.set(n.name, rank.get(ins[0]) ?? 4);
+        break;
+      }
       case 'Relu':
       case 'Sigmoid': {
         if (!absorbed.has(n.name)) nodes.push({ op: n.op, name: n.name, inputs: [valueName(ins[0])], outputs: [out] });
@@ -280,7 +288,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         break;
       }
       default:
-        throw invalidParameter(`op of ${n.name}`, 'one of Conv2D, PReLU, _FusedConv2D, DepthwiseConv2dNative, Add, Mul, Sub, Relu, Minimum, Maximum, Mean, Sigmoid, MaxPool, Pad, Reshape, Identity', n.op);
+        throw invalidParameter(`op of ${n.name}`, 'one of Conv2D, PReLU, _FusedConv2D, DepthwiseConv2dNative, FusedDepthwiseConv2dNative, Add, Mul, Sub, Relu, Relu6, Minimum, Maximum, Mean, Sigmoid, MaxPool, Pad, Reshape, Identity', n.op);
     }
   }
   // The graph input feeds the first consumer under its tfjs name; rename it.
