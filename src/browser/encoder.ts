@@ -25,6 +25,7 @@ function webSingle(runtime: Runtime): EncoderFactory {
       const preprocess = opts.preprocess ?? validatePreprocess(await readJson(runtime, sidecar, 'preprocessing'), sidecar);
       return createOnnxEncoder({ name: spec, model: await runtime.read(url), source: url, weightsHash: url, preprocess }, opts, runtime);
     }
-    throw new CafeError(`encoder '${spec}' cannot run in the browser: export the model with its encoder inside the folder (cafe export --with-encoder) or use a faceres / faceres-bands / facemesh model`);
+    // centernet-bands (a measured lever, in no shipped model) and CLIP are Node-only; --with-encoder packs faceres only.
+    throw new CafeError(`encoder '${spec}' cannot run in the browser: it runs faceres, faceres-bands, facemesh, their '+' fusions and onnx:URL (a faceres model can carry its encoder in the folder: cafe export --with-encoder)`);
   };
 }

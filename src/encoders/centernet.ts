@@ -56,7 +56,8 @@ export async function createCenternet(opts: CenternetOptions, runtime: Runtime):
       name: 'centernet-bands',
       model: centernetBandsOnnx(graph),
       source: modelPath,
-      // The cut, the input size and the pooling are part of the feature: a change to any must bump this.
+      // The cut (CENTERNET_TOP, block 12's MID), the input size and the pooling are part of the feature: a change to
+      // any must change this key, or cached rows of the old feature would be reused.
       weightsHash: `${weightsHash}:top-mid12:${CENTERNET_SIZE}:bands${BAND_EDGES_14.join('-')}`,
       preprocess: opts.preprocess ?? { ...CENTERNET_PRESET },
       dim: CENTERNET_BANDS_DIM,

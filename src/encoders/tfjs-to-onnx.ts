@@ -160,6 +160,8 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         const stride = attrInts(n, 'strides') ?? [1, 1, 1, 1];
         const dil = attrInts(n, 'dilations') ?? [1, 1, 1, 1];
         const pad = attrString(n, 'padding');
+        // 'EXPLICIT' paddings would need their own pads attribute: refuse rather than read them as VALID.
+        if (pad !== 'SAME' && pad !== 'VALID') throw invalidParameter(`padding of ${n.name}`, "'SAME' or 'VALID'", pad);
         const dw = n.op === 'DepthwiseConv2dNative' || n.op === 'FusedDepthwiseConv2dNative';
         const [H, W, C, M] = w.shape;
         const wName = addInit(`${n.name}/W`, dw ? [C * M, 1, H, W] : [M, C, H, W], dw ? depthwiseToGrouped(w) : hwioToOihw(w));
@@ -200,6 +202,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         const k = attrInts(n, 'ksize') ?? [1, 1, 1, 1];
         const stride = attrInts(n, 'strides') ?? [1, 1, 1, 1];
         const pad = attrString(n, 'padding');
+        if (pad !== 'SAME' && pad !== 'VALID') throw invalidParameter(`padding of ${n.name}`, "'SAME' or 'VALID'", pad);
         nodes.push({ op: 'MaxPool', name: n.name, inputs: [valueName(ins[0])], outputs: [out], attrs: { kernel_shape: [k[1], k[2]], strides: [stride[1], stride[2]], auto_pad: pad === 'SAME' ? 'SAME_UPPER' : 'VALID' } });
         rank.set(n.name, 4);
         break;
