@@ -55,6 +55,14 @@ export interface TfjsToOnnxOptions {
   outputName?: string | string[];
 }
 
+/** ONNX auto_pad of a conv or pool: TF 'SAME' puts the odd padding pixel at the end, which is ONNX SAME_UPPER. 'EXPLICIT'
+ * paddings would need their own pads attribute: refused rather than read as VALID. */
+function autoPad(node: TfjsNode): 'SAME_UPPER' | 'VALID' {
+  const pad = attrString(node, 'padding');
+  if (pad !== 'SAME' && pad !== 'VALID') throw invalidParameter(`padding of ${node.name}`, "'SAME' or 'VALID'", pad);
+  return pad === 'SAME' ? 'SAME_UPPER' : 'VALID';
+}
+
 /** ONNX pads [begin per axis..., end per axis...] from TF paddings [[begin, end] per NHWC axis], in NCHW order. */
 function nhwcPadsToOnnx(p: ArrayLike<number>): BigInt64Array {
   const out = new BigInt64Array(8);
@@ -128,6 +136,10 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
     inits.push({ name, dims, data });
     return name;
   };
+  // relu6 as one Clip (onnxruntime fuses Conv+Clip): Keras' Relu -> Minimum -> Maximum, or tfjs' own Relu6 op.
+  const pushClip = (name: string, x: string, out: string, lo: number, hi: number) => {
+    nodes.push({ op: 'Clip', name, inputs: [x, addInit(`${name}/lo`, [], Float32Array.of(lo)), addInit(`${name}/hi`, [], Float32Array.of(hi))], outputs: [out] });
+  };
   const renamed = new Map(outNodes.map((n, i) => [n.name, outNames[i]]));
   const valueName = (name: string) => renamed.get(strip(name)) ?? strip(name);
   let inputShape: number[] = [];
@@ -159,9 +171,6 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         if (attrString(n, 'data_format') !== 'NHWC') throw invalidParameter(`data_format of ${n.name}`, "'NHWC'", attrString(n, 'data_format'));
         const stride = attrInts(n, 'strides') ?? [1, 1, 1, 1];
         const dil = attrInts(n, 'dilations') ?? [1, 1, 1, 1];
-        const pad = attrString(n, 'padding');
-        // 'EXPLICIT' paddings would need their own pads attribute: refuse rather than read them as VALID.
-        if (pad !== 'SAME' && pad !== 'VALID') throw invalidParameter(`padding of ${n.name}`, "'SAME' or 'VALID'", pad);
         const dw = n.op === 'DepthwiseConv2dNative' || n.op === 'FusedDepthwiseConv2dNative';
         const [H, W, C, M] = w.shape;
         const wName = addInit(`${n.name}/W`, dw ? [C * M, 1, H, W] : [M, C, H, W], dw ? depthwiseToGrouped(w) : hwioToOihw(w));
@@ -182,8 +191,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
             kernel_shape: [H, W],
             strides: [stride[1], stride[2]],
             dilations: [dil[1], dil[2]],
-            // TF 'SAME' puts the odd padding pixel at the end, which is ONNX SAME_UPPER.
-            auto_pad: pad === 'SAME' ? 'SAME_UPPER' : 'VALID',
+            auto_pad: autoPad(n),
             ...(dw ? { group: C } : {}),
           },
         });
@@ -201,9 +209,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         if (attrString(n, 'data_format') !== 'NHWC') throw invalidParameter(`data_format of ${n.name}`, "'NHWC'", attrString(n, 'data_format'));
         const k = attrInts(n, 'ksize') ?? [1, 1, 1, 1];
         const stride = attrInts(n, 'strides') ?? [1, 1, 1, 1];
-        const pad = attrString(n, 'padding');
-        if (pad !== 'SAME' && pad !== 'VALID') throw invalidParameter(`padding of ${n.name}`, "'SAME' or 'VALID'", pad);
-        nodes.push({ op: 'MaxPool', name: n.name, inputs: [valueName(ins[0])], outputs: [out], attrs: { kernel_shape: [k[1], k[2]], strides: [stride[1], stride[2]], auto_pad: pad === 'SAME' ? 'SAME_UPPER' : 'VALID' } });
+        nodes.push({ op: 'MaxPool', name: n.name, inputs: [valueName(ins[0])], outputs: [out], attrs: { kernel_shape: [k[1], k[2]], strides: [stride[1], stride[2]], auto_pad: autoPad(n) } });
         rank.set(n.name, 4);
         break;
       }
@@ -246,12 +252,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         if (absorbed.has(n.name)) break; // folded into the relu6 Clip below
         const clip = relu6.get(n.name);
         if (clip) {
-          nodes.push({
-            op: 'Clip',
-            name: n.name,
-            inputs: [valueName(clip.x), addInit(`${n.name}/lo`, [], Float32Array.of(clip.lo)), addInit(`${n.name}/hi`, [], Float32Array.of(clip.hi))],
-            outputs: [out],
-          });
+          pushClip(n.name, valueName(clip.x), out, clip.lo, clip.hi);
           rank.set(n.name, rank.get(clip.x) ?? 4);
           break;
         }
@@ -270,7 +271,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
       }
       case 'Relu6': {
         // MobileNetV3's hard-swish / hard-sigmoid (x * relu6(x + 3) / 6): tfjs keeps Relu6 as one op.
-        nodes.push({ op: 'Clip', name: n.name, inputs: [valueName(ins[0]), addInit(`${n.name}/lo`, [], Float32Array.of(0)), addInit(`${n.name}/hi`, [], Float32Array.of(6))], outputs: [out] });
+        pushClip(n.name, valueName(ins[0]), out, 0, 6);
         rank.set(n.name, rank.get(ins[0]) ?? 4);
         break;
       }
