@@ -1,7 +1,6 @@
 // centernet-bands (centernet.ts): the converted MobileNetV3 backbone against the tfjs graph itself (Relu6 hard-swish,
 // fused depthwise convolutions, squeeze-excite means), and the encoder's pooling against its own maps.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import {
@@ -21,6 +20,7 @@ import { loadHumanGraph } from '../../src/encoders/tfjs-graph.js';
 import { tfjsToOnnx } from '../../src/encoders/tfjs-to-onnx.js';
 import type { RgbImage } from '../../src/encoders/types.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
+import { loadTfjsCpu } from '../helpers/tfjs-cpu.js';
 
 const path = defaultCenternetPath(nodeRuntime);
 
@@ -41,17 +41,12 @@ async function onnxMaps(size: number, chw: Float32Array, n: number) {
 }
 
 test('centernet conversion: the backbone maps match the tfjs graph (hard-swish, fused depthwise, squeeze-excite)', async () => {
-  const tf = await import('@tensorflow/tfjs');
-  await tf.setBackend('cpu');
-  const json = JSON.parse(readFileSync(path, 'utf8'));
   // The tfjs graph's placeholder is fixed at 512 x 512; freed here so tfjs runs the size the encoder declares (224)
   // as well as the graph's own.
-  const input = json.modelTopology.node.find((n: { op: string }) => n.op === 'Placeholder');
-  input.attr.shape.shape.dim = [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
-  const bin = readFileSync(path.replace(/\.json$/, '.bin'));
-  const model = await tf.loadGraphModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length) }),
-  );
+  const { tf, model } = await loadTfjsCpu(path, (json) => {
+    const input = json.modelTopology.node.find((n) => n.op === 'Placeholder')!;
+    input.attr.shape.shape.dim = [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }];
+  });
   try {
     for (const S of [CENTERNET_PRESET.size, 512]) {
       const hwc = Float32Array.from({ length: S * S * 3 }, (_, i) => (Math.sin(i * 0.37) * 0.5 + 0.5) * 255);

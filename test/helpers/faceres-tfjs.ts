@@ -1,21 +1,14 @@
 // The reference for the faceres conversion tests: human's faceres tfjs graph run by tfjs itself (cpu backend), on
 // an image preprocessed as the encoder does, at chosen output nodes.
-import { readFileSync } from 'node:fs';
 import { defaultFaceresPath } from '../../src/encoders/faceres.js';
 import { FACERES_PRESET, preprocessImage } from '../../src/encoders/preprocess.js';
 import type { RgbImage } from '../../src/encoders/types.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
+import { loadTfjsCpu } from './tfjs-cpu.js';
 
 /** Values of `nodes` for one image, each flattened in tfjs' NHWC layout, with their shapes. */
 export async function faceresTfjs(img: RgbImage, nodes: string[]): Promise<Array<{ shape: number[]; data: Float32Array }>> {
-  const tf = await import('@tensorflow/tfjs');
-  await tf.setBackend('cpu');
-  const path = defaultFaceresPath(nodeRuntime);
-  const json = JSON.parse(readFileSync(path, 'utf8'));
-  const bin = readFileSync(path.replace(/\.json$/, '.bin'));
-  const model = await tf.loadGraphModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length) }),
-  );
+  const { tf, model } = await loadTfjsCpu(defaultFaceresPath(nodeRuntime));
   const chw = preprocessImage(img, FACERES_PRESET); // [3, 224, 224]
   const hwc = new Float32Array(chw.length);
   for (let c = 0; c < 3; c++) for (let i = 0; i < 224 * 224; i++) hwc[i * 3 + c] = chw[c * 224 * 224 + i];
