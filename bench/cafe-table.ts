@@ -94,6 +94,11 @@ const rows = files.map((f) => {
   if (e.peer || !e.config || !e.run) {
     return { row, group: 'peers', what: e.what ?? row, epochsDone: undefined, weightsEpoch: undefined, epochsPlanned: undefined, trainImages: '-', imageSize: undefined, valid: undefined, ...scores, command: e.command, commit: e.commit };
   }
+  // What the row's name says (its first group), when `when` holds: '' if the name lacks it.
+  const tag = (re: RegExp, text: (v: string) => string, when = true) => {
+    const m = when ? re.exec(row) : null;
+    return m ? text(m[1]) : '';
+  };
   // The training history travels in the eval JSON, so the table rebuilds from committed files alone.
   const metrics = e.history ?? [];
   const best = metrics.reduce((a: { validAccuracy: number } | undefined, m: { validAccuracy: number }) => (!a || m.validAccuracy > a.validAccuracy ? m : a), undefined);
@@ -102,7 +107,16 @@ const rows = files.map((f) => {
     row,
     group: row.startsWith('dim-') ? 'dim' : row.startsWith('bb-') ? 'bb' : row.startsWith('balance-') ? 'balance' : row.startsWith('lever-') ? 'levers' : e.config.data.trainLimit ? 'ablation' : 'full',
     // cafe probe --logit-adjust folds tau into the saved bias (weights metadata, not the config): the row name says it.
-    what: describe(e.config) + (/-aug(\d+)/.test(row) && !(e.config.data as { augViews?: number }).augViews ? `, ${/-aug(\d+)/.exec(row)![1]} augmented views per training image` : '') + (/-la([\d.]+)(?:-|$)/.test(row) && e.config.model.kind === 'probe' ? `, post-hoc logit adjustment tau ${/-la([\d.]+)(?:-|$)/.exec(row)![1]}` : '') + (/-lasrc([\d.]+)(?:-|$)/.test(row) ? `, logit-adjusted loss tau ${/-lasrc([\d.]+)(?:-|$)/.exec(row)![1]} (each source's own prior, fitting only)` : '') + (/-lapool([\d.]+)(?:-|$)/.test(row) ? `, logit-adjusted loss tau ${/-lapool([\d.]+)(?:-|$)/.exec(row)![1]} (one prior over both sources, fitting only)` : '') + (/-reframe(?:-|$)/.test(row) ? ', each training crop also re-framed into the other source\'s frame (ferplus / sfew)' : '') + (/-gray(?:-|$)/.test(row) ? ', SFEW read as gray (train and targets)' : '') + ((e.config as { seed?: number }).seed ? `, seed ${(e.config as { seed?: number }).seed}` : '') + (/-seeds(\d+)(?:-|$)/.test(row) ? `, the mean of ${/-seeds(\d+)(?:-|$)/.exec(row)![1]} seeds' logits (one wider hidden layer)` : ''),
+    what:
+      describe(e.config) +
+      tag(/-aug(\d+)/, (v) => `, ${v} augmented views per training image`, !(e.config.data as { augViews?: number }).augViews) +
+      tag(/-la([\d.]+)(?:-|$)/, (v) => `, post-hoc logit adjustment tau ${v}`, e.config.model.kind === 'probe') +
+      tag(/-lasrc([\d.]+)(?:-|$)/, (v) => `, logit-adjusted loss tau ${v} (each source's own prior, fitting only)`) +
+      tag(/-lapool([\d.]+)(?:-|$)/, (v) => `, logit-adjusted loss tau ${v} (one prior over both sources, fitting only)`) +
+      tag(/-reframe(?:-|$)/, () => ", each training crop also re-framed into the other source's frame (ferplus / sfew)") +
+      tag(/-gray(?:-|$)/, () => ', SFEW read as gray (train and targets)') +
+      ((e.config as { seed?: number }).seed ? `, seed ${(e.config as { seed?: number }).seed}` : '') +
+      tag(/-seeds(\d+)(?:-|$)/, (v) => `, the mean of ${v} seeds' logits (one wider hidden layer)`),
     epochsDone: metrics.length,
     weightsEpoch,
     epochsPlanned: e.config.optim.epochs,
