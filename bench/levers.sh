@@ -130,6 +130,13 @@ WD=1e-3,1e-2,1e-1 row lever-centernetbands --encoder centernet-bands $FER
 row lever-mlp-fusedbandscn-soft-2src-aug2-reframe-lasrc1 --encoder faceres-bands+facemesh+centernet-bands --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1
 # The same from seed 1 (the recipes are compared over two seeds, as the shipped loss was).
 row lever-mlp-fusedbandscn-soft-2src-aug2-reframe-lasrc1-seed1 --encoder faceres-bands+facemesh+centernet-bands --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --seed 1
+# A training-free frozen feature (#11 lever 7): a histogram of oriented gradients of the gray 48 px face
+# (src/encoders/hog.ts, 1764-d), which learned nothing from FER+ or any other data. Alone, then fused into the recipe.
+$CAFE features extract --encoder hog --data ferplus:$D/ferplus:valid --data ferplus:$D/ferplus:test --data sfew:$D/sfew2:val --data ckplus:$D/ckplus48
+$CAFE features extract --encoder hog --aug-views 2 --reframe ferplus,sfew --data ferplus:$D/ferplus:train:mode=probability --data sfew:$D/sfew2:train
+WD=1e-3,1e-2,1e-1 row lever-hog --encoder hog $FER
+row lever-mlp-fusedbandshog-soft-2src-aug2-reframe-lasrc1 --encoder faceres-bands+facemesh+hog --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1
+row lever-mlp-fusedbandshog-soft-2src-aug2-reframe-lasrc1-seed1 --encoder faceres-bands+facemesh+hog --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --seed 1
 unset WD
 # The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.
 $CAFE train --config configs/cafe-cpu.json --out runs/product-cafe-fused-aug2-norm-2src-la0.5 name=product-cafe-fused-aug2-norm-2src-la0.5 \

@@ -25,7 +25,7 @@ function webSingle(runtime: Runtime): EncoderFactory {
       const preprocess = opts.preprocess ?? validatePreprocess(await readJson(runtime, sidecar, 'preprocessing'), sidecar);
       return createOnnxEncoder({ name: spec, model: await runtime.read(url), source: url, weightsHash: url, preprocess }, opts, runtime);
     }
-    // centernet-bands (a measured lever, in no shipped model) and CLIP are Node-only; --with-encoder packs faceres only.
+    // centernet-bands and hog (measured levers, in no shipped model) and CLIP are Node-only; --with-encoder packs faceres only.
     throw new CafeError(`encoder '${spec}' cannot run in the browser: it runs faceres, faceres-bands, facemesh, their '+' fusions and onnx:URL (a faceres model can carry its encoder in the folder: cafe export --with-encoder)`);
   };
 }

@@ -1,10 +1,11 @@
-// Encoder registry: name -> factory. Names: 'faceres' (default, offline), 'faceres-bands', 'facemesh', 'centernet-bands', 'clip-vit-b32[:DIR]', 'onnx:PATH',
+// Encoder registry: name -> factory. Names: 'faceres' (default, offline), 'faceres-bands', 'facemesh', 'centernet-bands', 'hog', 'clip-vit-b32[:DIR]', 'onnx:PATH',
 // and any of them joined by '+' (features concatenated, concat.ts).
 import { invalidParameter } from '../errors.js';
 import { createClip, type ClipOptions } from './clip.js';
 import { createFaceres, type FaceresOptions } from './faceres.js';
 import { createFacemesh, type FacemeshOptions } from './facemesh.js';
 import { createCenternet, type CenternetOptions } from './centernet.js';
+import { createHog } from './hog.js';
 import { nodeRuntime } from '../runtime/node.js';
 import { createOnnxFile, type OnnxFileOptions } from './onnx-file.js';
 import type { Encoder } from './types.js';
@@ -41,6 +42,11 @@ const entries: EncoderEntry[] = [
     name: 'centernet-bands',
     summary: "MobileNetV3-Large backbone of human's CenterNet (COCO objects): last map pooled + stride-16 map in 3 bands, 2064-d",
     create: (arg, opts) => createCenternet({ ...opts, centernetPath: arg ?? opts.centernetPath }, nodeRuntime),
+  },
+  {
+    name: 'hog',
+    summary: 'histogram of oriented gradients of the gray 48 px face (6 px cells, 9 bins, 2 x 2-cell blocks), 1764-d, no learned weights',
+    create: (_arg, opts) => createHog(opts, nodeRuntime),
   },
   {
     name: 'clip-vit-b32',

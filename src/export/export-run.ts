@@ -12,6 +12,7 @@ import { CAFE_PRESET, FACERES_PRESET } from '../encoders/preprocess.js';
 import { defaultFaceresPath, FACERES_BANDS_DIM, FACERES_DIM, faceresOnnx } from '../encoders/faceres.js';
 import { FACEMESH_DIM } from '../encoders/facemesh.js';
 import { CENTERNET_BANDS_DIM } from '../encoders/centernet.js';
+import { HOG_DIM } from '../encoders/hog.js';
 import { CLIP_DIM } from '../encoders/clip.js';
 import { loadTfjsGraph } from '../encoders/tfjs-graph.js';
 import { nodeRuntime } from '../runtime/node.js';
@@ -147,7 +148,7 @@ export interface ExportResult {
 }
 
 /** Encoder feature width without opening a session (needed when no weight reveals it, e.g. dimMatch 'pool'). */
-const ENCODER_DIMS: Record<string, number> = { faceres: FACERES_DIM, 'faceres-bands': FACERES_BANDS_DIM, facemesh: FACEMESH_DIM, 'centernet-bands': CENTERNET_BANDS_DIM, 'clip-vit-b32': CLIP_DIM };
+const ENCODER_DIMS: Record<string, number> = { faceres: FACERES_DIM, 'faceres-bands': FACERES_BANDS_DIM, facemesh: FACEMESH_DIM, 'centernet-bands': CENTERNET_BANDS_DIM, hog: HOG_DIM, 'clip-vit-b32': CLIP_DIM };
 
 /** Width of a registry spec, fused ones ('faceres+facemesh') included; undefined when a part's width is unknown. */
 function knownDim(encoder: string): number | undefined {
