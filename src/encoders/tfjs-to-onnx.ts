@@ -63,6 +63,12 @@ function autoPad(node: TfjsNode): 'SAME_UPPER' | 'VALID' {
   return pad === 'SAME' ? 'SAME_UPPER' : 'VALID';
 }
 
+/** Convolutions and pools: their strides, sizes and paddings are read as NHWC; an NCHW graph is refused, not misread. */
+function requireNhwc(node: TfjsNode): void {
+  const f = attrString(node, 'data_format');
+  if (f !== 'NHWC') throw invalidParameter(`data_format of ${node.name}`, "'NHWC'", f);
+}
+
 /** ONNX pads [begin per axis..., end per axis...] from TF paddings [[begin, end] per NHWC axis], in NCHW order. */
 function nhwcPadsToOnnx(p: ArrayLike<number>): BigInt64Array {
   const out = new BigInt64Array(8);
@@ -168,7 +174,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
       case 'FusedDepthwiseConv2dNative': {
         const w = constOf(ins[1]);
         if (!w) throw invalidParameter(`kernel of ${n.name}`, 'a constant', ins[1]);
-        if (attrString(n, 'data_format') !== 'NHWC') throw invalidParameter(`data_format of ${n.name}`, "'NHWC'", attrString(n, 'data_format'));
+        requireNhwc(n);
         const stride = attrInts(n, 'strides') ?? [1, 1, 1, 1];
         const dil = attrInts(n, 'dilations') ?? [1, 1, 1, 1];
         const dw = n.op === 'DepthwiseConv2dNative' || n.op === 'FusedDepthwiseConv2dNative';
@@ -206,7 +212,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         break;
       }
       case 'MaxPool': {
-        if (attrString(n, 'data_format') !== 'NHWC') throw invalidParameter(`data_format of ${n.name}`, "'NHWC'", attrString(n, 'data_format'));
+        requireNhwc(n);
         const k = attrInts(n, 'ksize') ?? [1, 1, 1, 1];
         const stride = attrInts(n, 'strides') ?? [1, 1, 1, 1];
         nodes.push({ op: 'MaxPool', name: n.name, inputs: [valueName(ins[0])], outputs: [out], attrs: { kernel_shape: [k[1], k[2]], strides: [stride[1], stride[2]], auto_pad: autoPad(n) } });
