@@ -96,5 +96,5 @@ test('onnx:PATH needs its preprocessing JSON beside it, then works with the mode
 });
 
 test('unknown encoder names list the known ones', async () => {
-  await assert.rejects(createEncoder('resnet-9000'), /faceres, faceres-bands, facemesh, centernet-bands, clip-vit-b32, onnx:PATH/);
+  await assert.rejects(createEncoder('resnet-9000'), /faceres, faceres-bands, facemesh, centernet-bands, hog, clip-vit-b32, onnx:PATH/);
 });
