@@ -4,7 +4,7 @@
 // (lowered brows, a furrow between them, pressed lips) is mostly called neutral by them. A gradient histogram sees
 // edges and wrinkles the same way on a 48 px FER+ crop, a lab photo or a movie frame, and learns nothing from FER+.
 //
-// The whole descriptor is one small ONNX graph built here (no weights file), so Node, the browser and workers compute
+// The whole descriptor is one small ONNX graph built here (no weights file), so every onnxruntime that runs it (Node, workers) computes
 // the same numbers in one pass:
 //   gray [N, 1, 48, 48] -> edge-padded [-1, 0, 1] derivatives gx, gy                                 [N, 2, 48, 48]
 //   -> magnitude m and the double angle (cos 2t, sin 2t) of the unsigned orientation t
