@@ -14,9 +14,14 @@ import type { TfjsGraph, TfjsNode, TfjsWeight } from './tfjs-graph.js';
 /** Where NHWC axis i sits in NCHW: N 0 -> 0, H 1 -> 2, W 2 -> 3, C 3 -> 1. */
 const NHWC_TO_NCHW_AXIS = [0, 2, 3, 1];
 
+/** tfjs stores string attributes (and the items of string lists) as base64 bytes. */
+function base64Text(s: string): string {
+  return new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
+}
+
 function attrString(node: TfjsNode, key: string): string | undefined {
   const s = node.attr?.[key]?.s;
-  return s === undefined ? undefined : new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
+  return s === undefined ? undefined : base64Text(s);
 }
 
 function attrInts(node: TfjsNode, key: string): number[] | undefined {
@@ -181,7 +186,7 @@ export function tfjsToOnnx(graph: TfjsGraph, opts: TfjsToOnnxOptions): OnnxGraph
         const [H, W, C, M] = w.shape;
         const wName = addInit(`${n.name}/W`, dw ? [C * M, 1, H, W] : [M, C, H, W], dw ? depthwiseToGrouped(w) : hwioToOihw(w));
         // _FusedConv2D (what the tfjs converter makes of Conv2D + BiasAdd [+ Relu]): the bias becomes Conv's B input.
-        const fused = n.op === '_FusedConv2D' || n.op === 'FusedDepthwiseConv2dNative' ? (n.attr?.fused_ops?.list?.s ?? []).map((x: string) => new TextDecoder().decode(Uint8Array.from(atob(x), (c) => c.charCodeAt(0)))) : [];
+        const fused = n.op === '_FusedConv2D' || n.op === 'FusedDepthwiseConv2dNative' ? (n.attr?.fused_ops?.list?.s ?? []).map(base64Text) : [];
         if (fused.length && (fused[0] !== 'BiasAdd' || fused.length > 2 || (fused.length === 2 && !['Relu', 'Prelu'].includes(fused[1])))) throw invalidParameter(`fused_ops of ${n.name}`, "['BiasAdd'], ['BiasAdd', 'Relu'] or ['BiasAdd', 'Prelu']", fused.join(','));
         const bias = fused.length ? constOf(ins[2]) : undefined;
         if (fused.length && !bias) throw invalidParameter(`bias of ${n.name}`, 'a constant', ins[2]);
