@@ -7,7 +7,7 @@ import { createFaceres, FACERES_BANDS_DIM, FACERES_MID, FACERES_OUTPUT } from '.
 import { encodeOnnxModel, type OnnxGraph } from '../../src/encoders/onnx-writer.js';
 import { createEncoder } from '../../src/encoders/registry.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
-import type { RgbImage } from '../../src/encoders/types.js';
+import { patterned } from '../helpers/patterned.js';
 import { faceresTfjs } from '../helpers/faceres-tfjs.js';
 
 /** x [N, 2, 4, 3] -> outputs g = mean over H, W [N, 2] and m = x. */
@@ -54,11 +54,6 @@ test('appendBandPooling: bad edges and unknown values are refused', () => {
   assert.throws(() => appendBandPooling(tinyGraph(), { ...pool, map: 'nope' }), /an output of the graph \(g, m\) for band pooling input but received 'nope'/);
 });
 
-function face(seed: number, w = 48, h = 48): RgbImage {
-  const data = Uint8Array.from({ length: w * h * 3 }, (_, i) => (((i / 3) | 0) * 5 + seed * 11 + (i % 3) * 30 + (((i / 3 / w) | 0) * 7)) % 256);
-  return { width: w, height: h, channels: 3, data };
-}
-
 test('faceres-bands: 2560-d, the descriptor then the bands of conv_pw_11, as the tfjs graph computes them', async () => {
   const enc = await createEncoder('faceres-bands', { batchSize: 2 });
   const plain = await createFaceres({}, nodeRuntime);
@@ -67,7 +62,7 @@ test('faceres-bands: 2560-d, the descriptor then the bands of conv_pw_11, as the
     assert.equal(enc.dim, FACERES_BANDS_DIM);
     assert.equal(FACERES_BANDS_DIM, 1024 + 3 * 512);
     assert.notEqual(enc.weightsHash, plain.weightsHash, 'its own cache entries');
-    const imgs = [face(1), face(2, 143, 181), face(3)];
+    const imgs = [patterned(1), patterned(2, 143, 181), patterned(3)];
     const feats = await enc.encode(imgs); // [3, 2560]
     assert.equal(feats.length, 3 * 2560);
     // The first 1024 columns are faceres' own feature.

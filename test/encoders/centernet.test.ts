@@ -18,16 +18,11 @@ import { preprocessImage } from '../../src/encoders/preprocess.js';
 import { createEncoder } from '../../src/encoders/registry.js';
 import { loadHumanGraph } from '../../src/encoders/tfjs-graph.js';
 import { tfjsToOnnx } from '../../src/encoders/tfjs-to-onnx.js';
-import type { RgbImage } from '../../src/encoders/types.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
+import { patterned } from '../helpers/patterned.js';
 import { loadTfjsCpu } from '../helpers/tfjs-cpu.js';
 
 const path = defaultCenternetPath(nodeRuntime);
-
-function face(seed: number, w = 48, h = 48): RgbImage {
-  const data = Uint8Array.from({ length: w * h * 3 }, (_, i) => (((i / 3) | 0) * 5 + seed * 11 + (i % 3) * 30 + (((i / 3 / w) | 0) * 7)) % 256);
-  return { width: w, height: h, channels: 3, data };
-}
 
 /** The two maps of the converted graph (NCHW), with its input declared at `size`. */
 async function onnxMaps(size: number, chw: Float32Array, n: number) {
@@ -82,7 +77,7 @@ test('centernet-bands: 2064-d, the top map averaged then the mid map averaged ov
   try {
     assert.equal(enc.name, 'centernet-bands');
     assert.equal(enc.dim, CENTERNET_BANDS_DIM);
-    const imgs = [face(1), face(2, 143, 181), face(3)];
+    const imgs = [patterned(1), patterned(2, 143, 181), patterned(3)];
     const feats = await enc.encode(imgs); // [3, 2064]
     assert.equal(feats.length, 3 * CENTERNET_BANDS_DIM);
     const alone = await enc.encode([imgs[1]]);
