@@ -10,7 +10,7 @@
 //          photo position jumps to another face is a switch, and a face covered by more than one track is split.
 // Run: node --import tsx bench/video.ts [--out bench/results/video] [--datasets DIR]
 //      [--frames 36] [--hold 1] [--fps 5] [--faceapi-every 3]
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { FrameDecoder } from '../src/video/decode.js';
 import { videoRows, DEFAULT_DETECT_EVERY } from '../src/cli/commands/video.js';
 import { writeAtomic } from '../src/util/atomic.js';
 import { datasetsHint, datasetsRoot } from '../src/util/datasets.js';
+import { ffmpeg, PAN_FPS, PAN_SECONDS, PAN_SPEED, panClip } from './helpers/pan-clip.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt?: string) => {
@@ -39,10 +40,6 @@ if (!existsSync(FRAMES)) {
   console.error(`skipped: photos/sfew-frames is absent; ${datasetsHint(ROOT)}`);
   process.exit(0);
 }
-const ffmpeg = (a: string[]) => {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...a], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ffmpeg ${a.join(' ')}: ${r.stderr}`);
-};
 
 // SFEW frames, round-robin over the classes so a prefix covers all seven.
 const byClass = readdirSync(FRAMES).sort().map((c) => readdirSync(join(FRAMES, c)).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(FRAMES, c, f)));
@@ -97,16 +94,15 @@ try {
   console.error(`face-api: ${faceApi.framesPerSecond.toFixed(2)} frames/s`);
 
   // Id switches on non-crossing pans over the sample photos.
-  const SPEED = 50; // px/s in the 1280-wide frame
   const idClips = [];
   for (const photo of samplePhotos()) {
     const name = photo.split('/').pop()!;
     const c = join(tmp, `pan-${name}.mp4`);
-    ffmpeg(['-loop', '1', '-framerate', '10', '-i', photo, '-f', 'lavfi', '-i', 'color=black:s=1280x720:r=10', '-t', '4', '-filter_complex', `[0]scale=-2:720[fg];[1][fg]overlay=x='t*${SPEED}':y=0:shortest=1`, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', c]);
+    panClip(photo, c);
     const rows: Array<{ t: number; track: number; cx: number; cy: number; size: number }> = [];
     const r = await processVideo(fer, c, {
-      fps: 10,
-      onFrame: (fr) => fr.faces.forEach((f) => rows.push({ t: f.time / 1000, track: f.trackId, cx: f.box.x + f.box.width / 2 - (f.time / 1000) * SPEED, cy: f.box.y + f.box.height / 2, size: f.box.width })),
+      fps: PAN_FPS,
+      onFrame: (fr) => fr.faces.forEach((f) => rows.push({ t: f.time / 1000, track: f.trackId, cx: f.box.x + f.box.width / 2 - (f.time / 1000) * PAN_SPEED, cy: f.box.y + f.box.height / 2, size: f.box.width })),
     });
     // Jumps: a track's photo position moving by more than half a face between consecutive rows.
     let jumps = 0;
@@ -147,7 +143,7 @@ try {
     `| face-api detectAllFaces().withFaceExpressions(), same decoded frames (1 in ${FA_EVERY}), per call | ${faceApi.frames} | ${faceApi.frames} | | ${faceApi.framesPerSecond.toFixed(2)} | 1x |`,
     '',
     `## Id switches on clips whose faces do not cross`, '',
-    `Each packaged sample photo (face-api's demo/sample*.jpg) scaled to 720 px high on a black 1280x720 frame, sliding right ${SPEED} px/s for 4 s at 10 fps, \`cafe video\` defaults. A *jump*: a track's position in the photo (box centre - slide offset) moves by more than half a face between two of its rows; a *split*: one face covered by more than one track.`, '',
+    `Each packaged sample photo (face-api's demo/sample*.jpg) scaled to 720 px high on a black 1280x720 frame, sliding right ${PAN_SPEED} px/s for ${PAN_SECONDS} s at ${PAN_FPS} fps, \`cafe video\` defaults. A *jump*: a track's position in the photo (box centre - slide offset) moves by more than half a face between two of its rows; a *split*: one face covered by more than one track.`, '',
     '| clip | frames | faces | tracks | jumps | splits | id switches |', '|---|---:|---:|---:|---:|---:|---:|',
     ...idClips.map((c) => `| ${c.photo} | ${c.frames} | ${c.faces} | ${c.tracks} | ${c.jumps} | ${c.splits} | ${c.idSwitches} |`),
     `| **total** | | | | | | **${result.idSwitches.total}** |`, '',
