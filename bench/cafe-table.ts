@@ -30,7 +30,7 @@ const GROUPS = [
   ['bb', 'Mask-CNN backbone at equal budget (3000 images, 3 epochs, projectF), as in the paper\'s backbone table'],
   ['dim', "Dimension matching at equal budget (3000 images, 1 epoch): faceres' 1024-d F vs the CNN's 512-d f"],
   ['balance', "Class balance against FER+'s prior (35 % neutral, 0.5 % disgust) at the ablation budget, CAFE projectF; `none` is the cpu-cafe-projectF row above"],
-  ['levers', 'Product levers (#11): frozen encoder (faceres, faceres-bands: faceres plus its mid-level map pooled in three horizontal bands, face-mesh geometry, centernet-bands: the backbone of a COCO object detector, hog: a gradient histogram with no learned weights, fused), training sources, class balance, augmented encoder views, re-framed views (`--reframe`: every training crop also cut in the other source\'s frame); heads fitted by `cafe probe --save-run` (linear: full batch; `lever-mlp-*`: one 512-unit hidden layer, `--hidden 512`; standardised features, weight decay chosen on FER+ valid), scored by `cafe eval --run`; `lever-cafe-*` rows train the mask-CNN model on the same levers (`cafe train`, CPU recipe: all of FER+ train, 6 epochs). Not the paper\'s protocol when SFEW Train is a source: SFEW Val is then in-domain'],
+  ['levers', 'Product levers (#11): frozen encoder (faceres, faceres-bands: faceres plus its mid-level map pooled in three horizontal bands, face-mesh geometry, centernet-bands: the backbone of a COCO object detector, hog: a gradient histogram with no learned weights, fused), training sources (FER+ train, SFEW Train, synthetic FACS-warped faces from bench/facs-synth.ts), class balance, augmented encoder views, re-framed views (`--reframe`: every training crop also cut in the other source\'s frame); heads fitted by `cafe probe --save-run` (linear: full batch; `lever-mlp-*`: one 512-unit hidden layer, `--hidden 512`; standardised features, weight decay chosen on FER+ valid), scored by `cafe eval --run`; `lever-cafe-*` rows train the mask-CNN model on the same levers (`cafe train`, CPU recipe: all of FER+ train, 6 epochs). Not the paper\'s protocol when SFEW Train is a source: SFEW Val is then in-domain'],
   ['peers', 'Peers, as shipped (trained on their own data; crops fed as the datasets ship them)'],
 ] as const;
 
@@ -67,7 +67,10 @@ function describeKind(c: NonNullable<EvalJson['config']>, m: { kind: string; fin
 
 /** ', sources FER+ train + SFEW Train (1:1), class balance reweight' for the lever rows. */
 function sourcesAndBalance(c: NonNullable<EvalJson['config']>): string {
-  const names = [c.data.train ?? ''].flat().map((s) => (s.startsWith('ferplus:') ? 'FER+ train' : s.startsWith('sfew:') ? 'SFEW Train (minus the sfew-frames)' : s.split(':')[0]));
+  const name = (s: string) =>
+    /^ferplus:runs\/facs-/.test(s) ? 'synthetic FACS-warped FER+ neutrals beside their originals (bench/facs-synth.ts)'
+      : s.startsWith('ferplus:') ? 'FER+ train' : s.startsWith('sfew:') ? 'SFEW Train (minus the sfew-frames)' : s.split(':')[0];
+  const names = [c.data.train ?? ''].flat().map(name);
   const w = c.data.sourceWeights?.length ? ` (shares ${c.data.sourceWeights.join(':')})` : '';
   const src = names.length > 1 ? `, sources ${names.join(' + ')}${w}` : '';
   // A probe's logit-adjusted loss is described from its row name (-lasrc / -lapool: whose prior).

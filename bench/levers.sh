@@ -137,6 +137,17 @@ $CAFE features extract --encoder hog --aug-views 2 --reframe ferplus,sfew --data
 WD=1e-3,1e-2,1e-1 row lever-hog --encoder hog $FER
 row lever-mlp-fusedbandshog-soft-2src-aug2-reframe-lasrc1 --encoder faceres-bands+facemesh+hog --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1
 row lever-mlp-fusedbandshog-soft-2src-aug2-reframe-lasrc1-seed1 --encoder faceres-bands+facemesh+hog --train ferplus:$D/ferplus:train:mode=probability $SFEW --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --seed 1
+# Synthetic posed-style faces as a third source ("more diverse sources"): 1500 FER+ train neutrals warped along FACS
+# anger's action units (bench/facs-synth.ts: AU4 + AU7 + AU23/24, a-priori magnitudes), each beside its unwarped
+# original labelled neutral; written under runs/ (cut from FER+, never committed). The shipped recipe plus that source.
+node --import tsx bench/facs-synth.ts --out runs/facs-anger --classes anger --per-class 1500
+for e in faceres-bands facemesh; do
+  $CAFE features extract --encoder $e --flip --data ferplus:runs/facs-anger:train
+  $CAFE features extract --encoder $e --aug-views 2 --reframe ferplus,sfew --data ferplus:runs/facs-anger:train:mode=probability
+done
+FACS="--train ferplus:runs/facs-anger:train:mode=probability"
+row lever-mlp-fusedbands-soft-3srcfacs-aug2-reframe-lasrc1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW $FACS --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1
+row lever-mlp-fusedbands-soft-3srcfacs-aug2-reframe-lasrc1-seed1 --encoder faceres-bands+facemesh --train ferplus:$D/ferplus:train:mode=probability $SFEW $FACS --aug-views 2 --reframe ferplus,sfew --hidden 512 --logit-adjust-loss 1 --seed 1
 unset WD
 # The mask-CNN model on the same levers (cafe train, CPU recipe), two sources, logit adjustment in the loss.
 $CAFE train --config configs/cafe-cpu.json --out runs/product-cafe-fused-aug2-norm-2src-la0.5 name=product-cafe-fused-aug2-norm-2src-la0.5 \
