@@ -6,10 +6,11 @@
 // own prior (--logit-adjust-loss) holds neutral as well as the synthetic class.
 //
 // The folder is cut from research data: write it under runs/ (ignored), never commit it. Resumable: images already
-// written are kept; label.csv and synth.json are rewritten atomically at the end.
+// written are kept (with the gains synth.json recorded for them); label.csv and synth.json are rewritten atomically
+// at the end.
 // Run: node --import tsx bench/facs-synth.ts [--from SPEC] [--out runs/facs-anger] [--classes anger]
 //        [--per-class 1500] [--seed 0] [--no-pairs]
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -58,6 +59,14 @@ const votes = (c: FacsClass | 'neutral') => Array.from({ length: 10 }, (_, k) =>
 const png = (img: { width: number; height: number; channels: number; data: Uint8Array }) =>
   sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels as 3 } }).png().toBuffer();
 
+// A resumed run keeps the gains its earlier run measured for the faces it reuses.
+const manifestPath = join(values.out!, 'synth.json');
+const earlier = new Map<string, number>();
+if (existsSync(manifestPath)) {
+  for (const f of (JSON.parse(readFileSync(manifestPath, 'utf8')) as { faces?: Array<{ file: string; gain: number | null }> }).faces ?? []) {
+    if (f.gain !== null) earlier.set(f.file, f.gain);
+  }
+}
 const mesher = await createLandmarker(nodeRuntime);
 const rows: string[] = [];
 const manifest: Array<{ file: string; source: string; class: string; intensity: number; gain: number }> = [];
@@ -71,7 +80,7 @@ try {
       const name = `s${String(k).padStart(5, '0')}-${cls}.png`;
       const orig = `s${String(k).padStart(5, '0')}-orig.png`;
       try {
-        let gain = NaN;
+        let gain = earlier.get(name) ?? NaN;
         if (existsSync(join(dir, name)) && (!pairs || existsSync(join(dir, orig)))) reused++;
         else {
           const img = await decodeItem(item);
@@ -95,5 +104,5 @@ try {
 }
 progress.done();
 writeAtomic(join(dir, 'label.csv'), rows.join('\n') + '\n');
-writeAtomic(join(values.out!, 'synth.json'), JSON.stringify({ from, classes, perClass, seed, pairs, written: manifest.length, failed, templates: FACS_TEMPLATES, faces: manifest }, null, 1) + '\n');
+writeAtomic(manifestPath, JSON.stringify({ from, classes, perClass, seed, pairs, written: manifest.length, failed, templates: FACS_TEMPLATES, faces: manifest }, null, 1) + '\n');
 console.log(`facs-synth: ${manifest.length} synthetic faces${pairs ? ' + their originals' : ''} in ${values.out} (${reused} reused, ${failed} skipped)`);

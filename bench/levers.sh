@@ -140,7 +140,7 @@ row lever-mlp-fusedbandshog-soft-2src-aug2-reframe-lasrc1-seed1 --encoder facere
 # Synthetic posed-style faces as a third source ("more diverse sources"): 1500 FER+ train neutrals warped along FACS
 # anger's action units (bench/facs-synth.ts: AU4 + AU7 + AU23/24, a-priori magnitudes), each beside its unwarped
 # original labelled neutral; written under runs/ (cut from FER+, never committed). The shipped recipe plus that source.
-node --import tsx bench/facs-synth.ts --out runs/facs-anger --classes anger --per-class 1500
+node --import tsx bench/facs-synth.ts --from ferplus:$D/ferplus:train:mode=majority --out runs/facs-anger --classes anger --per-class 1500
 for e in faceres-bands facemesh; do
   $CAFE features extract --encoder $e --flip --data ferplus:runs/facs-anger:train
   $CAFE features extract --encoder $e --aug-views 2 --reframe ferplus,sfew --data ferplus:runs/facs-anger:train:mode=probability
