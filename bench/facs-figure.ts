@@ -1,7 +1,7 @@
 // The picture of bench/facs-synth.ts' action-unit warps (helpers/facs-warp.ts): faces from face-api's packaged,
 // MIT-licensed sample photos (no research data), detected and cut in FER+'s frame at 96 px gray, then each row shows
 // the face as it is and warped into anger, sadness and fear at intensity 1.
-// Run: node --import tsx bench/facs-figure.ts [--out bench/results/facs-synth/warps.png] [--faces 4]
+// Run: node --import tsx bench/facs-figure.ts [--out bench/results/facs-synth/warps.png] [--faces 3]
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { nodeRuntime } from '../src/runtime/node.js';
@@ -14,7 +14,7 @@ import { writeAtomic } from '../src/util/atomic.js';
 import type { RgbImage } from '../src/encoders/types.js';
 import { createLandmarker, FACS_TEMPLATES, facsWarp } from './helpers/facs-warp.js';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench/results/facs-synth/warps.png' }, faces: { type: 'string', default: '4' } } });
+const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench/results/facs-synth/warps.png' }, faces: { type: 'string', default: '3' } } });
 const want = Number(values.faces);
 const S = 96;
 const gray = (img: RgbImage): RgbImage => {
