@@ -11,20 +11,13 @@ import { ALIGN_FRAMES } from '../src/detect/align.js';
 import { decodeRgb } from '../src/data/image.js';
 import { samplePhotos } from '../src/recognizer/files.js';
 import { writeAtomic } from '../src/util/atomic.js';
+import { toGray } from '../src/encoders/preprocess.js';
 import type { RgbImage } from '../src/encoders/types.js';
 import { createLandmarker, FACS_TEMPLATES, facsWarp } from './helpers/facs-warp.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench/results/facs-synth/warps.png' }, faces: { type: 'string', default: '3' } } });
 const want = Number(values.faces);
 const S = 96;
-const gray = (img: RgbImage): RgbImage => {
-  const out = new Uint8Array(img.width * img.height * 3);
-  for (let i = 0; i < img.width * img.height; i++) {
-    const v = Math.round(0.299 * img.data[i * 3] + 0.587 * img.data[i * 3 + 1] + 0.114 * img.data[i * 3 + 2]);
-    out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = v;
-  }
-  return { ...img, data: out };
-};
 
 // The recognizer finds the faces (it downscales large photos for BlazeFace); the crop is cut here in FER+'s frame.
 const recognizer = await createRecognizer();
@@ -33,7 +26,7 @@ const faces: RgbImage[] = [];
 for (const photo of samplePhotos()) {
   const img: RgbImage = { ...(await decodeRgb({ kind: 'file', path: photo })), channels: 3 };
   const found = (await recognizer.recognize(photo)).faces;
-  for (const face of found.slice(0, 1)) faces.push(gray(alignFace(img, { box: face.box, landmarks: face.landmarks, score: face.detectionScore ?? 1 }, { size: S, ...ALIGN_FRAMES.ferplus }).image));
+  for (const face of found.slice(0, 1)) faces.push(toGray(alignFace(img, { box: face.box, landmarks: face.landmarks, score: face.detectionScore ?? 1 }, { size: S, ...ALIGN_FRAMES.ferplus }).image));
   if (faces.length >= want) break;
 }
 const columns = ['as it is', ...Object.keys(FACS_TEMPLATES)] as const;

@@ -50,10 +50,7 @@ const ds = await openDataset(from);
 const neutral = ds.items.filter((it) => it.label === 'neutral');
 if (neutral.length < perClass * classes.length) throw invalidParameter('--per-class', `at most ${Math.floor(neutral.length / classes.length)} (${neutral.length} neutral faces in ${from})`, perClass);
 const rng = new Rng(seed);
-for (let i = neutral.length - 1; i > 0; i--) {
-  const j = rng.int(i + 1);
-  [neutral[i], neutral[j]] = [neutral[j], neutral[i]];
-}
+rng.shuffle(neutral);
 
 const votes = (c: FacsClass | 'neutral') => Array.from({ length: 10 }, (_, k) => (k === VOTE_COLUMN[c] ? 10 : 0)).join(',');
 const png = (img: { width: number; height: number; channels: number; data: Uint8Array }) =>

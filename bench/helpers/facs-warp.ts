@@ -2,10 +2,8 @@
 // moved along FACS action units and the image is warped by a smooth displacement field. The templates are written
 // from FACS' descriptions of the prototypical expressions, with a-priori magnitudes in inter-ocular units; they are
 // not fitted to any dataset. Used by bench/facs-synth.ts only: a measured lever, not a product feature.
-import { createOnnxEncoder } from '../../src/encoders/onnx-encoder.js';
-import { loadHumanGraph } from '../../src/encoders/tfjs-graph.js';
-import { defaultFacemeshPath, FACEMESH_CONTEXT, FACEMESH_POINTS, FACEMESH_PRESET, facemeshOnnx, padWithEdges } from '../../src/encoders/facemesh.js';
-import type { Encoder, RgbImage } from '../../src/encoders/types.js';
+import { createFacemeshNet, FACEMESH_CONTEXT, FACEMESH_POINTS, FACEMESH_PRESET, padWithEdges } from '../../src/encoders/facemesh.js';
+import type { RgbImage } from '../../src/encoders/types.js';
 import type { Runtime } from '../../src/runtime/types.js';
 
 /** One landmark group's move: `mid` toward the face's vertical midline (negative: away), `dy` down the face
@@ -51,13 +49,7 @@ export type FacsClass = keyof typeof FACS_TEMPLATES;
 /** The face mesh's 468 landmarks of a face crop, [x0, y0, x1, y1, ...] in the crop's pixels: the crop gets the
  *  facemesh encoder's edge-padded context, as the encoder itself feeds the graph. */
 export async function createLandmarker(runtime: Runtime, threads = 2): Promise<{ landmarks(img: RgbImage): Promise<Float32Array>; dispose(): Promise<void> }> {
-  const path = defaultFacemeshPath(runtime);
-  const { graph, weightsHash } = await loadHumanGraph(runtime, path, 'facemesh');
-  const mesh: Encoder = await createOnnxEncoder(
-    { name: 'facemesh-landmarks', model: facemeshOnnx(graph), source: path, weightsHash, preprocess: { ...FACEMESH_PRESET }, dim: FACEMESH_POINTS * 3 },
-    { threads },
-    runtime,
-  );
+  const mesh = await createFacemeshNet({ threads }, runtime);
   const S = FACEMESH_PRESET.size;
   return {
     async landmarks(img) {

@@ -122,10 +122,12 @@ export function padWithEdges(img: RgbImage, factor: number): RgbImage {
   return { width: W, height: H, channels: C, data: out };
 }
 
-export async function createFacemesh(opts: FacemeshOptions, runtime: Runtime): Promise<Encoder> {
+/** The mesh network alone: its raw output [N, 1404], x / y / z per landmark in the pixels of its 192 px input (no
+ *  context padding, no normalisation). createFacemesh wraps it; bench/helpers/facs-warp.ts reads landmarks from it. */
+export async function createFacemeshNet(opts: FacemeshOptions, runtime: Runtime): Promise<Encoder> {
   const modelPath = opts.facemeshPath ?? defaultFacemeshPath(runtime);
   const { graph, weightsHash } = await loadHumanGraph(runtime, modelPath, 'facemesh');
-  const inner = await createOnnxEncoder(
+  return createOnnxEncoder(
     {
       name: 'facemesh',
       model: facemeshOnnx(graph),
@@ -137,6 +139,10 @@ export async function createFacemesh(opts: FacemeshOptions, runtime: Runtime): P
     opts,
     runtime,
   );
+}
+
+export async function createFacemesh(opts: FacemeshOptions, runtime: Runtime): Promise<Encoder> {
+  const inner = await createFacemeshNet(opts, runtime);
   return {
     name: inner.name,
     dim: inner.dim,
